@@ -1,0 +1,3 @@
+from battery_norway.celery import app as celery_app
+
+__all__ = ["celery_app"]

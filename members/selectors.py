@@ -1,0 +1,124 @@
+"""Reads on participants shared by views, admin, tasks and later dashboards.
+
+Every member-facing read starts from ``organisations_for(user)``: another company's id is a 404.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from members.models import (
+    Competence,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationRole,
+    Role,
+    User,
+)
+
+COUNTING_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.ENDED)
+
+
+def organisations_for(user: User) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(roles__user=user)
+
+
+def organisation_for_member(*, user: User, pk: int) -> Organisation:
+    """The organisation ``pk`` if ``user`` belongs to it, else 404."""
+    return get_object_or_404(organisations_for(user), pk=pk)
+
+
+def organisation_for_admin(*, user: User, pk: int) -> Organisation:
+    """The organisation ``pk`` if ``user`` is one of its admins, else 404."""
+    return get_object_or_404(
+        Organisation.objects.filter(roles__user=user, roles__role=Role.ADMIN), pk=pk
+    )
+
+
+def role_of(*, user: User, organisation: Organisation) -> OrganisationRole | None:
+    return OrganisationRole.objects.filter(user=user, organisation=organisation).first()
+
+
+def is_organisation_admin(*, user: User, organisation: Organisation) -> bool:
+    return OrganisationRole.objects.filter(
+        user=user, organisation=organisation, role=Role.ADMIN
+    ).exists()
+
+
+def membership_periods_covering(on: datetime.date) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on
+    )
+
+
+@dataclass(frozen=True)
+class ParticipantStanding:
+    participant_type: str
+    status: str
+
+
+def membership_on(*, organisation: Organisation, on: datetime.date) -> ParticipantStanding | None:
+    """Participant type and status of ``organisation`` on date ``on``.
+
+    A period that was active on that date counts as active even if it has ended since; an
+    application still pending answers "applied"; otherwise None (not a participant then).
+    """
+    period = (
+        membership_periods_covering(on)
+        .filter(organisation=organisation, status__in=COUNTING_STATUSES)
+        .order_by("-start_date")
+        .first()
+    )
+    if period is not None:
+        return ParticipantStanding(period.participant_type, MembershipStatus.ACTIVE)
+    applied = organisation.memberships.filter(
+        status=MembershipStatus.APPLIED, start_date__lte=on, end_date__isnull=True
+    ).first()
+    if applied is not None:
+        return ParticipantStanding(applied.participant_type, MembershipStatus.APPLIED)
+    return None
+
+
+def organisations_active_on(
+    on: datetime.date | None = None, participant_type: str | None = None
+) -> QuerySet[Organisation]:
+    """Organisations with a counting membership period on ``on`` (today by default)."""
+    periods = membership_periods_covering(on or timezone.localdate()).filter(
+        status__in=COUNTING_STATUSES
+    )
+    if participant_type:
+        periods = periods.filter(participant_type=participant_type)
+    return Organisation.objects.filter(pk__in=periods.values("organisation_id"))
+
+
+def directory_participants(on: datetime.date | None = None) -> QuerySet[Organisation]:
+    """Active participants with their current period and segments, for the member directory."""
+    on = on or timezone.localdate()
+    current = membership_periods_covering(on).filter(status__in=COUNTING_STATUSES)
+    return (
+        organisations_active_on(on)
+        .prefetch_related(
+            "segments",
+            Prefetch("memberships", queryset=current, to_attr="current_periods"),
+        )
+        .order_by("name")
+    )
+
+
+def competence_listing() -> QuerySet[Competence]:
+    """Offers and needs of active participants, for the members-only competence page."""
+    return (
+        Competence.objects.filter(organisation__in=organisations_active_on())
+        .select_related("organisation", "area", "segment")
+        .order_by("area__position", "area__slug", "kind", "organisation__name")
+    )
+
+
+def organisation_people(organisation: Organisation) -> QuerySet[OrganisationRole]:
+    return organisation.roles.select_related("user").order_by("user__full_name", "user__email")

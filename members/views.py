@@ -1,0 +1,11 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+
+
+@login_required
+def home(request):
+    return HttpResponse("placeholder")
+
+
+def invitation_accept(request, token):
+    return HttpResponse("placeholder")
