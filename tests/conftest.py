@@ -7,6 +7,12 @@ from battery_norway.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Production hashing is slow on purpose; tests hash thousands of passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache_and_eager_tasks(request):
     """Unit tests run Celery tasks in process and start from an empty cache (rate limits).
 
