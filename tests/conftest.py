@@ -2,8 +2,29 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
+from django.utils import translation
 
 from battery_norway.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Tests assert the English source strings; Norwegian is checked with ``client_nb``."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client():
+    """A browser that asks for English pages (Accept-Language), like the tests' assertions."""
+    return Client(headers={"accept-language": "en"})
+
+
+@pytest.fixture
+def client_nb():
+    """A browser with no language preference: it gets the default, Norwegian bokmål."""
+    return Client()
 
 
 @pytest.fixture(autouse=True)
