@@ -113,3 +113,37 @@ def active_organisation(participant_type=models.ParticipantType.CORE, **fields):
     organisation = OrganisationFactory(**fields)
     MembershipFactory(organisation=organisation, participant_type=participant_type)
     return organisation
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "activities.Activity"
+
+    title = factory.Sequence(lambda n: f"Arbeidsgruppe {n}")
+    kind = "working_group"
+    status = "running"
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200))
+    end_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=200))
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "activities.Participation"
+
+    activity = factory.SubFactory(ActivityFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ReportingPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "activities.ReportingPeriod"
+
+    name = factory.Sequence(lambda n: f"Periode {n}")
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=90))
+    end_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
+    deadline = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+
+
+def taking_part(organisation, activity=None):
+    """An activity (running, around today) that ``organisation`` has signed up for."""
+    return ParticipationFactory(organisation=organisation, activity=activity or ActivityFactory())

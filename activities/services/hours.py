@@ -1,0 +1,188 @@
+"""In-kind hour entries and the rules funders need them to follow (DESIGN.md invariant 4)."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import Activity, HourEntry, Participation, ReportingPeriod
+from members.models import Organisation, OrganisationRole, User
+
+MAX_HOURS_PER_DAY = Decimal(24)
+QUARTER = Decimal("0.25")
+
+
+@dataclass(frozen=True)
+class EntryData:
+    organisation: Organisation
+    person: User
+    activity: Activity
+    date: datetime.date
+    hours: Decimal
+    description: str = ""
+
+
+def parse_hours(value) -> Decimal:
+    """Turn '1,5', '1.5' or 1.5 into Decimal('1.5'); a clear error otherwise."""
+    try:
+        hours = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"hours": _("Enter hours as a number, e.g. 1.5.")}) from None
+    if not hours.is_finite():
+        raise ValidationError({"hours": _("Enter hours as a number, e.g. 1.5.")})
+    return hours
+
+
+def entry_errors(
+    data: EntryData, *, other_hours_that_day: Decimal, as_staff: bool = False
+) -> dict[str, list[str]]:
+    """Every rule an entry breaks, by field. ``other_hours_that_day``: the person's other hours."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    hours = data.hours
+    if hours <= 0:
+        add("hours", _("Hours must be more than zero."))
+    elif hours > MAX_HOURS_PER_DAY:
+        add("hours", _("One entry can hold at most 24 hours."))
+    elif hours % QUARTER != 0:
+        add("hours", _("Hours are counted in quarter hours (0.25, 0.5, 0.75 …)."))
+    if data.date > timezone.localdate():
+        add("date", _("Hours cannot be logged for a future date."))
+    if not data.activity.start_date <= data.date <= data.activity.end_date:
+        add(
+            "date",
+            _("The date is outside the activity's dates (%(start)s – %(end)s).")
+            % {"start": data.activity.start_date, "end": data.activity.end_date},
+        )
+    if not errors.get("hours") and other_hours_that_day + hours > MAX_HOURS_PER_DAY:
+        add(
+            "hours",
+            _("%(person)s would have more than 24 hours on %(date)s.")
+            % {"person": data.person, "date": data.date},
+        )
+    if not Participation.objects.filter(
+        activity=data.activity, organisation=data.organisation
+    ).exists():
+        add("activity", _("Your organisation does not take part in this activity."))
+    if not OrganisationRole.objects.filter(
+        organisation=data.organisation, user=data.person
+    ).exists():
+        add("person", _("This person does not belong to the organisation."))
+    if not as_staff:
+        period = locked_period_on(data.date)
+        if period is not None:
+            add("date", locked_message(period))
+    return errors
+
+
+def locked_period_on(date: datetime.date) -> ReportingPeriod | None:
+    return ReportingPeriod.objects.filter(
+        start_date__lte=date, end_date__gte=date, locked_at__isnull=False
+    ).first()
+
+
+def locked_message(period: ReportingPeriod) -> str:
+    return _("The reporting period %(period)s is locked; its hours can no longer be changed.") % {
+        "period": period.name
+    }
+
+
+def person_hours_on(person: User, date: datetime.date, *, excluding: HourEntry | None = None):
+    entries = HourEntry.objects.filter(person=person, date=date)
+    if excluding is not None:
+        entries = entries.exclude(pk=excluding.pk)
+    return entries.aggregate(total=Sum("hours"))["total"] or Decimal(0)
+
+
+def _lock_person(person: User) -> None:
+    """Serialise writes of one person's hours so the 24-hour day holds under concurrency."""
+    User.objects.select_for_update().filter(pk=person.pk).first()
+
+
+def _raise_if_errors(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def hour_entry_create(
+    *,
+    organisation: Organisation,
+    person: User,
+    activity: Activity,
+    date: datetime.date,
+    hours,
+    description: str = "",
+    created_by: User | None = None,
+    as_staff: bool = False,
+) -> HourEntry:
+    """Log hours for one person on one activity and day, under every rule of invariant 4."""
+    data = EntryData(organisation, person, activity, date, parse_hours(hours), description)
+    with transaction.atomic():
+        _lock_person(person)
+        _raise_if_errors(
+            entry_errors(
+                data, other_hours_that_day=person_hours_on(person, date), as_staff=as_staff
+            )
+        )
+        return HourEntry.objects.create(
+            organisation=organisation,
+            person=person,
+            activity=activity,
+            date=date,
+            hours=data.hours,
+            description=description,
+            created_by=created_by or person,
+        )
+
+
+def hour_entry_update(
+    *,
+    entry: HourEntry,
+    activity: Activity | None = None,
+    date: datetime.date | None = None,
+    hours=None,
+    description: str | None = None,
+    person: User | None = None,
+    as_staff: bool = False,
+) -> HourEntry:
+    """Change an entry while its period is open (staff may correct a locked one; audited)."""
+    with transaction.atomic():
+        entry = HourEntry.objects.select_for_update().get(pk=entry.pk)
+        if not as_staff:
+            period = locked_period_on(entry.date)
+            if period is not None:
+                raise ValidationError(locked_message(period))
+        data = EntryData(
+            entry.organisation,
+            person or entry.person,
+            activity or entry.activity,
+            date or entry.date,
+            parse_hours(hours) if hours is not None else entry.hours,
+            entry.description if description is None else description,
+        )
+        _lock_person(data.person)
+        other = person_hours_on(data.person, data.date, excluding=entry)
+        _raise_if_errors(entry_errors(data, other_hours_that_day=other, as_staff=as_staff))
+        entry.person, entry.activity, entry.date = data.person, data.activity, data.date
+        entry.hours, entry.description = data.hours, data.description
+        entry.save()
+    return entry
+
+
+def hour_entry_delete(*, entry: HourEntry, as_staff: bool = False) -> None:
+    """Delete an entry while its period is open (staff may delete in a locked one; audited)."""
+    with transaction.atomic():
+        entry = HourEntry.objects.select_for_update().get(pk=entry.pk)
+        if not as_staff:
+            period = locked_period_on(entry.date)
+            if period is not None:
+                raise ValidationError(locked_message(period))
+        entry.delete()
