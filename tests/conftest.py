@@ -58,3 +58,16 @@ def pytest_sessionfinish(session, exitstatus):
             f"{len(skipped)} test(s) skipped while PORTAL_NO_SKIPS is set.", red=True
         )
         session.exitstatus = 1
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP receiver; Django's mail goes to it for the duration of the test."""
+    from tests.smtp import SmtpReceiver
+
+    with SmtpReceiver() as receiver:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = receiver.port
+        settings.EMAIL_USE_TLS = False
+        yield receiver

@@ -1,0 +1,136 @@
+"""The e-mail outbox: enqueue once per send request, send once per row, retry with backoff."""
+
+import datetime
+import smtplib
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from portal.models import EmailStatus, OutboundEmail
+
+MAX_ATTEMPTS = 6
+# A row left in "sending" this long belongs to a worker that died: it may be claimed again.
+SENDING_LEASE = datetime.timedelta(seconds=getattr(settings, "OUTBOX_SENDING_LEASE_SECONDS", 300))
+# A queued row whose task never ran (lost before it reached the broker) is queued again after this.
+LOST_TASK_AFTER = datetime.timedelta(minutes=2)
+
+
+class TransientEmailError(Exception):
+    """Delivery failed in a way worth retrying (connection refused, 4xx reply)."""
+
+
+def email_enqueue(
+    *, key: str, to: str, subject: str, body: str, attachments: list[dict] | None = None
+) -> OutboundEmail:
+    """Record a send request and queue its delivery after commit. The same ``key`` twice is one
+    e-mail: the second call returns the first row and queues nothing."""
+    from portal import tasks
+
+    try:
+        with transaction.atomic():
+            email = OutboundEmail.objects.create(
+                key=key, to=to, subject=subject, body=body, attachments=attachments or []
+            )
+    except IntegrityError:
+        return OutboundEmail.objects.get(key=key)
+    transaction.on_commit(lambda: tasks.send_outbound_email.delay(email_id=email.pk))
+    return email
+
+
+def email_claim(*, email_id: int, now: datetime.datetime | None = None) -> OutboundEmail | None:
+    """Mark a sendable row as being sent, under a row lock; None if it is not sendable.
+
+    Sendable: queued, retrying, or "sending" for longer than the lease (its worker died).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None:
+            return None
+        stale = email.status == EmailStatus.SENDING and (
+            email.claimed_at is None or email.claimed_at < now - SENDING_LEASE
+        )
+        if email.status not in (EmailStatus.QUEUED, EmailStatus.RETRYING) and not stale:
+            return None
+        email.status = EmailStatus.SENDING
+        email.claimed_at = now
+        email.attempts += 1
+        email.save(update_fields=["status", "claimed_at", "attempts"])
+    return email
+
+
+def email_deliver(*, email: OutboundEmail) -> None:
+    """Hand a claimed row to the mail server and record the outcome."""
+    message = EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={"Message-ID": f"<outbox-{email.pk}@{settings.OUTBOX_MESSAGE_ID_DOMAIN}>"},
+    )
+    for attachment in email.attachments:
+        with default_storage.open(attachment["path"], "rb") as handle:
+            message.attach(attachment["filename"], handle.read(), attachment["mimetype"])
+    try:
+        message.send()
+    except smtplib.SMTPResponseException as error:  # the server answered with an error code
+        transient = 400 <= error.smtp_code < 500
+        _record_failure(email, error, transient=transient)
+        if transient:
+            raise TransientEmailError(str(error)) from error
+        return
+    except smtplib.SMTPServerDisconnected as error:
+        _record_failure(email, error, transient=True)
+        raise TransientEmailError(str(error)) from error
+    except smtplib.SMTPException as error:  # refused recipients and the like: retrying won't help
+        _record_failure(email, error, transient=False)
+        return
+    except OSError as error:  # no connection to the mail server
+        _record_failure(email, error, transient=True)
+        raise TransientEmailError(str(error)) from error
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=EmailStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+
+
+def _record_failure(email: OutboundEmail, error: Exception, *, transient: bool) -> None:
+    lasting = not transient or email.attempts >= MAX_ATTEMPTS
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=EmailStatus.FAILED if lasting else EmailStatus.RETRYING,
+        last_error=f"{error.__class__.__name__}: {error}"[:2000],
+    )
+
+
+def email_resend(*, email: OutboundEmail) -> OutboundEmail:
+    """Staff send a failed e-mail again (after fixing the address, say)."""
+    from portal import tasks
+
+    updated = OutboundEmail.objects.filter(pk=email.pk, status=EmailStatus.FAILED).update(
+        status=EmailStatus.QUEUED, attempts=0, last_error=""
+    )
+    if updated:
+        transaction.on_commit(lambda: tasks.send_outbound_email.delay(email_id=email.pk))
+    email.refresh_from_db()
+    return email
+
+
+def emails_dispatch_pending(*, now: datetime.datetime | None = None) -> int:
+    """Queue rows whose task was lost: queued for a while, or claimed by a worker that died.
+
+    Rows waiting for a retry are left to the retry countdown. Beat calls this every minute.
+    """
+    from portal import tasks
+
+    now = now or timezone.now()
+    lost = OutboundEmail.objects.filter(
+        Q(status=EmailStatus.QUEUED, created_at__lt=now - LOST_TASK_AFTER)
+        | Q(status=EmailStatus.SENDING, claimed_at__lt=now - SENDING_LEASE)
+    )
+    ids = list(lost.values_list("pk", flat=True))
+    for email_id in ids:
+        tasks.send_outbound_email.delay(email_id=email_id)
+    return len(ids)
