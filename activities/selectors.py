@@ -1,0 +1,133 @@
+"""Reads on activities and hours shared by views, statements, reminders and dashboards."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from activities.models import (
+    Activity,
+    ActivityStatus,
+    HourEntry,
+    HourlyRate,
+    PeriodConfirmation,
+    PersonRate,
+    ReportingPeriod,
+)
+from members.models import Organisation
+
+YEARLY_HOURS_LIMIT = Decimal(1850)
+
+
+def activities_visible() -> QuerySet[Activity]:
+    return Activity.objects.exclude(status=ActivityStatus.CANCELLED).annotate(
+        organisations_count=Count("participations", distinct=True)
+    )
+
+
+def activities_open_for_hours(organisation: Organisation) -> QuerySet[Activity]:
+    """Activities the organisation takes part in, for hour forms and the weekly grid."""
+    return Activity.objects.filter(participations__organisation=organisation).order_by("title")
+
+
+def hour_entries_for(organisation: Organisation) -> QuerySet[HourEntry]:
+    return HourEntry.objects.filter(organisation=organisation).select_related("person", "activity")
+
+
+def period_on(date: datetime.date) -> ReportingPeriod | None:
+    return ReportingPeriod.objects.filter(start_date__lte=date, end_date__gte=date).first()
+
+
+def rates_for_year(year: int) -> tuple[Decimal, dict[int, Decimal]]:
+    """The standard rate of ``year`` (0 when none is set) and each person's own rate."""
+    standard = HourlyRate.objects.filter(year=year).values_list("rate", flat=True).first()
+    personal = dict(PersonRate.objects.filter(year=year).values_list("person_id", "rate"))
+    return standard or Decimal(0), personal
+
+
+@dataclass
+class Line:
+    label: str
+    hours: Decimal = Decimal(0)
+    value: Decimal = Decimal(0)
+
+
+@dataclass
+class YearSummary:
+    organisation: Organisation
+    year: int
+    standard_rate: Decimal
+    by_activity: list[Line] = field(default_factory=list)
+    by_person: list[Line] = field(default_factory=list)
+    total_hours: Decimal = Decimal(0)
+    total_value: Decimal = Decimal(0)
+    confirmations: list[PeriodConfirmation] = field(default_factory=list)
+    people_over_limit: list[str] = field(default_factory=list)
+
+
+def organisation_year_summary(organisation: Organisation, year: int) -> YearSummary:
+    """Hours and in-kind value of one organisation in one year, per activity and per person.
+
+    Value is hours times the person's own rate for the year, else the year's standard rate.
+    A fixed number of queries whatever the number of entries.
+    """
+    standard, personal = rates_for_year(year)
+    rows = (
+        HourEntry.objects.filter(organisation=organisation, date__year=year)
+        .values("activity__title", "person_id", "person__full_name", "person__email")
+        .annotate(hours=Sum("hours"))
+        .order_by("activity__title", "person__full_name")
+    )
+    summary = YearSummary(organisation=organisation, year=year, standard_rate=standard)
+    activities: dict[str, Line] = {}
+    people: dict[int, Line] = {}
+    for row in rows:
+        value = row["hours"] * personal.get(row["person_id"], standard)
+        person_label = row["person__full_name"] or row["person__email"]
+        for index, key, label in (
+            (activities, row["activity__title"], row["activity__title"]),
+            (people, row["person_id"], person_label),
+        ):
+            line = index.setdefault(key, Line(label))
+            line.hours += row["hours"]
+            line.value += value
+        summary.total_hours += row["hours"]
+        summary.total_value += value
+    summary.by_activity = list(activities.values())
+    summary.by_person = sorted(people.values(), key=lambda line: line.label)
+    summary.people_over_limit = [
+        line.label for line in summary.by_person if line.hours > YEARLY_HOURS_LIMIT
+    ]
+    summary.confirmations = list(
+        PeriodConfirmation.objects.filter(organisation=organisation, period__start_date__year=year)
+        .select_related("period")
+        .order_by("period__start_date")
+    )
+    return summary
+
+
+def people_over_yearly_limit(year: int, organisation: Organisation | None = None) -> QuerySet:
+    """People with more than 1,850 hours in ``year`` (all organisations, or one)."""
+    entries = HourEntry.objects.filter(date__year=year)
+    if organisation is not None:
+        entries = entries.filter(organisation=organisation)
+    return (
+        entries.values("person_id", "person__email", "person__full_name")
+        .annotate(total=Sum("hours"))
+        .filter(total__gt=YEARLY_HOURS_LIMIT)
+        .order_by("-total")
+    )
+
+
+def organisations_to_remind(period: ReportingPeriod) -> QuerySet[Organisation]:
+    """Active organisations taking part in activities that logged nothing or have not confirmed."""
+    from members.selectors import organisations_active_on
+
+    logged = Q(hour_entries__date__gte=period.start_date, hour_entries__date__lte=period.end_date)
+    return (
+        organisations_active_on(period.end_date)
+        .annotate(period_hours=Count("hour_entries", filter=logged))
+        .exclude(hour_confirmations__period=period)
+        .order_by("name")
+    )
