@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "auditlog",
     "django_filters",
+    "django_celery_beat",
     "portal",
     "members",
     "activities",
@@ -124,6 +125,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="portal")
 CELERY_TIMEZONE = "Europe/Oslo"
+# Beat reads its schedule from the database, so staff adjust it in admin without a deploy.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL (smtp://user:pass@host:port) sends for real; without it mail goes to the console
@@ -230,3 +233,6 @@ LOGGING = {
 OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="portal.batterynorway.no")
 # A row still "sending" after this many seconds belongs to a worker that died; it is sent again.
 OUTBOX_SENDING_LEASE_SECONDS = env.int("OUTBOX_SENDING_LEASE_SECONDS", default=300)
+
+# --- In-kind hours --------------------------------------------------------------------------
+HOURS_REMINDER_DAYS_BEFORE = env.int("HOURS_REMINDER_DAYS_BEFORE", default=7)

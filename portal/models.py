@@ -23,7 +23,7 @@ class OutboundEmail(models.Model):
     """
 
     key = models.CharField(_("send request"), max_length=200, unique=True)
-    to = models.EmailField(_("recipient"))
+    recipients = models.JSONField(_("recipients"), default=list)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
@@ -43,7 +43,7 @@ class OutboundEmail(models.Model):
         indexes = [models.Index(fields=["status", "claimed_at"])]
 
     def __str__(self):
-        return f"{self.to}: {self.subject}"
+        return f"{', '.join(self.recipients)}: {self.subject}"
 
 
 class JobStatus(models.TextChoices):

@@ -24,21 +24,32 @@ class TransientEmailError(Exception):
 
 
 def email_enqueue(
-    *, key: str, to: str, subject: str, body: str, attachments: list[dict] | None = None
-) -> OutboundEmail:
-    """Record a send request and queue its delivery after commit. The same ``key`` twice is one
-    e-mail: the second call returns the first row and queues nothing."""
+    *,
+    key: str,
+    recipients: list[str],
+    subject: str,
+    body: str,
+    attachments: list[dict] | None = None,
+) -> tuple[OutboundEmail, bool]:
+    """Record a send request and queue its delivery after commit; returns (row, created).
+
+    The same ``key`` twice is one e-mail: the second call returns the first row, queues nothing.
+    """
     from portal import tasks
 
     try:
         with transaction.atomic():
             email = OutboundEmail.objects.create(
-                key=key, to=to, subject=subject, body=body, attachments=attachments or []
+                key=key,
+                recipients=list(recipients),
+                subject=subject,
+                body=body,
+                attachments=attachments or [],
             )
     except IntegrityError:
-        return OutboundEmail.objects.get(key=key)
+        return OutboundEmail.objects.get(key=key), False
     transaction.on_commit(lambda: tasks.send_outbound_email.delay(email_id=email.pk))
-    return email
+    return email, True
 
 
 def email_claim(*, email_id: int, now: datetime.datetime | None = None) -> OutboundEmail | None:
@@ -69,7 +80,7 @@ def email_deliver(*, email: OutboundEmail) -> None:
         subject=email.subject,
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to],
+        to=email.recipients,
         headers={"Message-ID": f"<outbox-{email.pk}@{settings.OUTBOX_MESSAGE_ID_DOMAIN}>"},
     )
     for attachment in email.attachments:

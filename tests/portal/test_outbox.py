@@ -13,14 +13,21 @@ pytestmark = pytest.mark.django_db
 
 
 def enqueue(key="reminder:1", to="faktura@celle.no", **extra):
-    return outbox.email_enqueue(key=key, to=to, subject="Påminnelse", body="Hei", **extra)
+    email, _created = outbox.email_enqueue(
+        key=key, recipients=[to], subject="Påminnelse", body="Hei", **extra
+    )
+    return email
 
 
 def test_the_same_send_request_twice_is_one_email(django_capture_on_commit_callbacks, smtp_server):
     with django_capture_on_commit_callbacks(execute=True):
-        first = enqueue()
-        second = enqueue()
-    assert first.pk == second.pk
+        first, first_created = outbox.email_enqueue(
+            key="r:1", recipients=["a@celle.no"], subject="S", body="B"
+        )
+        second, second_created = outbox.email_enqueue(
+            key="r:1", recipients=["a@celle.no"], subject="S", body="B"
+        )
+    assert (first.pk, first_created, second_created) == (second.pk, True, False)
     assert OutboundEmail.objects.count() == 1
     assert len(smtp_server.inbox.wait_for(1)) == 1
     assert OutboundEmail.objects.get().status == EmailStatus.SENT

@@ -1,0 +1,54 @@
+"""The yearly in-kind statement of an organisation, as PDF (WeasyPrint)."""
+
+import io
+import zipfile
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from activities.selectors import YearSummary, organisation_year_summary
+from members.models import Organisation
+from portal import jobs
+
+
+def render_statement_pdf(summary: YearSummary) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "activities/statement_pdf.html", {"summary": summary, "generated_at": timezone.now()}
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def statement_filename(organisation: Organisation, year: int) -> str:
+    return f"egeninnsats-{year}-{organisation.organisation_number}-{slugify(organisation.name)}.pdf"
+
+
+def statement_pdf(organisation: Organisation, year: int) -> bytes:
+    return render_statement_pdf(organisation_year_summary(organisation, year))
+
+
+def statements_build_year(*, job_id: int, year: int) -> None:
+    """Every statement of ``year`` for organisations with hours, zipped, as the job's result."""
+    organisations = list(
+        Organisation.objects.filter(hour_entries__date__year=year).distinct().order_by("name")
+    )
+    jobs.job_start(job_id=job_id, total=len(organisations))
+    buffer = io.BytesIO()
+    with (
+        translation.override(settings.LANGUAGE_CODE),
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for organisation in organisations:
+            archive.writestr(
+                statement_filename(organisation, year), statement_pdf(organisation, year)
+            )
+            jobs.job_advance(job_id=job_id)
+    jobs.job_finish(
+        job_id=job_id,
+        message=str(len(organisations)),
+        result=buffer.getvalue(),
+        filename=f"egeninnsats-{year}.zip",
+    )

@@ -1,0 +1,77 @@
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.utils import timezone
+
+from activities.models import HourEntry, HourlyRate, PeriodConfirmation
+from activities.statements import statement_pdf, statements_build_year
+from portal import jobs
+from portal.models import JobStatus
+from tests.factories import (
+    ActivityFactory,
+    OrganisationFactory,
+    ReportingPeriodFactory,
+    UserFactory,
+    member_of,
+)
+from tests.pdf import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def company_with_hours():
+    organisation = OrganisationFactory(name="Celleverket AS", organisation_number="923609016")
+    anne = member_of(organisation, full_name="Anne Aas")
+    workshop = ActivityFactory(title="Sikkerhetsverksted")
+    HourlyRate.objects.create(year=2025, rate=700)
+    for day, hours in ((2, "7.5"), (3, "4")):
+        HourEntry.objects.create(
+            organisation=organisation,
+            person=anne,
+            activity=workshop,
+            date=datetime.date(2025, 5, day),
+            hours=hours,
+        )
+    period = ReportingPeriodFactory(
+        name="2025 Q2",
+        start_date=datetime.date(2025, 4, 1),
+        end_date=datetime.date(2025, 6, 30),
+        deadline=datetime.date(2025, 7, 31),
+    )
+    PeriodConfirmation.objects.create(
+        organisation=organisation,
+        period=period,
+        hours="11.5",
+        confirmed_by=anne,
+        confirmed_by_name="Anne Aas",
+        confirmed_at=timezone.now(),
+    )
+    return organisation
+
+
+def test_statement_shows_organisation_totals_people_and_confirmation(company_with_hours):
+    text = pdf_text(statement_pdf(company_with_hours, 2025))
+    assert "In-kind statement 2025" in text
+    assert "Celleverket AS, organisation number 923609016" in text
+    assert "Sikkerhetsverksted 11.50 8,050.00" in text
+    assert "Total 11.50 8,050.00" in text
+    assert "Anne Aas 11.50 8,050.00" in text
+    assert "2025 Q2 11.50 Anne Aas" in text
+
+
+def test_all_statements_of_a_year_are_built_as_a_job(company_with_hours):
+    OrganisationFactory(name="Uten Timer AS")
+    job = jobs.job_create(kind="statements", started_by=UserFactory(is_staff=True))
+    statements_build_year(job_id=job.pk, year=2025)
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total, job.percent) == (JobStatus.DONE, 1, 1, 100)
+    with job.result.open("rb") as handle:
+        content = handle.read()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+        assert names == ["egeninnsats-2025-923609016-celleverket-as.pdf"]
+        # Bulk statements are made in the portal's default language, Norwegian.
+        assert "Total 11,50 8 050,00" in pdf_text(archive.read(names[0]))
