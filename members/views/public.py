@@ -1,0 +1,26 @@
+"""The public application form."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.views.generic import FormView, TemplateView
+
+from members import services
+from members.forms import ApplicationForm
+from members.views.errors import add_service_error
+
+
+class ApplyView(FormView):
+    template_name = "members/apply.html"
+    form_class = ApplicationForm
+
+    def form_valid(self, form):
+        try:
+            services.application_submit(**form.service_arguments())
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        return redirect("members:apply_thanks")
+
+
+class ApplyThanksView(TemplateView):
+    template_name = "members/apply_thanks.html"
