@@ -1,3 +1,4 @@
+import importlib
 import os
 
 import pytest
@@ -6,6 +7,20 @@ from django.test import Client
 from django.utils import translation
 
 from battery_norway.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Seeded segments and competence areas, also after a transactional test flushed them."""
+    if "django_db_setup" not in request.fixturenames:
+        return
+    from django.apps import apps
+
+    from members.models import ValueChainSegment
+
+    if not ValueChainSegment.objects.exists():
+        seed = importlib.import_module("members.migrations.0002_seed_reference_data").seed
+        seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

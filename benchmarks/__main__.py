@@ -1,0 +1,109 @@
+"""Generate the scale network once, then time the member pages (``make bench``)."""
+
+import argparse
+import os
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = ROOT / "var" / "bench" / "bench.sqlite3"
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--runs", type=int, default=50, help="timed requests a page")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed requests a page first")
+    parser.add_argument(
+        "--budget", type=float, default=12.0, help="at most this many seconds of timing a page"
+    )
+    parser.add_argument(
+        "--organisations", type=int, default=2_000, help="size of the generated network"
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="delete the SQLite benchmark database first"
+    )
+    return parser.parse_args()
+
+
+def configure_environment(arguments: argparse.Namespace) -> str:
+    """Point the settings at the benchmark database, never at the developer's own."""
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url is None:
+        DEFAULT_DATABASE.parent.mkdir(parents=True, exist_ok=True)
+        if arguments.fresh:
+            DEFAULT_DATABASE.unlink(missing_ok=True)
+        url = f"sqlite:///{DEFAULT_DATABASE}"
+    elif arguments.fresh:
+        raise SystemExit("--fresh deletes only the SQLite file; recreate that database yourself.")
+    os.environ["DATABASE_URL"] = url
+    # Timed as production runs: no debug query log, no debug pages.
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "battery_norway.settings")
+    # The test client needs no collected static files.
+    warnings.filterwarnings("ignore", "No directory at", UserWarning)
+    return url
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    configure_environment(arguments)
+
+    import django
+
+    django.setup()
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from benchmarks import pages, scale_data
+    from members.models import Competence, CompetenceArea, ValueChainSegment
+
+    call_command("migrate", verbosity=0, interactive=False)
+    started = time.perf_counter()
+    network = scale_data.bench_network(scale_data.Scale(organisations=arguments.organisations))
+    print(
+        f"Database: {connection.vendor} ({connection.settings_dict['NAME']}); "
+        f"cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; "
+        f"network ready in {time.perf_counter() - started:.1f} s: "
+        f"{arguments.organisations} organisations, {Competence.objects.count()} competence rows."
+    )
+
+    segment = ValueChainSegment.objects.order_by("position").first()
+    area = CompetenceArea.objects.order_by("position").first()
+    measured = [
+        pages.Page("member directory", "/directory/"),
+        pages.Page("directory, deep page", "/directory/?page=last"),
+        pages.Page(
+            "directory, filtered", f"/directory/?q=fjord&participant_type=core&segment={segment.pk}"
+        ),
+        pages.Page("competence", "/competence/"),
+        pages.Page("competence, filtered", f"/competence/?area={area.pk}&segment={segment.pk}"),
+        pages.Page("my organisation", f"/organisations/{network.organisation.pk}/"),
+    ]
+
+    client = Client()
+    client.force_login(network.viewer)
+    timings = [
+        pages.measure(
+            client,
+            page,
+            runs=arguments.runs,
+            warmup=arguments.warmup,
+            budget_seconds=arguments.budget,
+        )
+        for page in measured
+    ]
+    print()
+    print(pages.table(timings))
+    missing = [t for t in timings if t.status != 200]
+    if missing:
+        print()
+        for timing in missing:
+            print(f"Not measured: {timing.page.url} answered {timing.status}.")
+
+
+if __name__ == "__main__":
+    main()
