@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
@@ -147,3 +148,16 @@ class ReportingPeriodFactory(factory.django.DjangoModelFactory):
 def taking_part(organisation, activity=None):
     """An activity (running, around today) that ``organisation`` has signed up for."""
     return ParticipationFactory(organisation=organisation, activity=activity or ActivityFactory())
+
+
+def fee_schedule(year=2026, amount=Decimal("10000"), **fields):
+    """A fee schedule for ``year`` with ``amount`` for every participant type and size band."""
+    from billing.models import FeeAmount, FeeSchedule
+
+    schedule = FeeSchedule.objects.create(year=year, **fields)
+    FeeAmount.objects.bulk_create(
+        FeeAmount(schedule=schedule, participant_type=kind, size_band=band, amount=amount)
+        for kind in models.ParticipantType.values
+        for band in models.SizeBand.values
+    )
+    return schedule
