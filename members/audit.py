@@ -4,6 +4,13 @@ from auditlog.registry import auditlog
 
 from members import models
 
+# Many-to-many changes are logged too: segments are part of a profile, and permissions matter.
+M2M_FIELDS = {
+    models.User: ("groups", "user_permissions"),
+    models.Organisation: ("segments",),
+    models.Application: ("segments",),
+}
+
 for model in (
     models.User,
     models.Organisation,
@@ -16,4 +23,8 @@ for model in (
     models.ValueChainSegment,
     models.CompetenceArea,
 ):
-    auditlog.register(model, exclude_fields=["password", "last_login", "token"])
+    auditlog.register(
+        model,
+        exclude_fields=["password", "last_login", "token"],
+        m2m_fields=M2M_FIELDS.get(model),
+    )

@@ -21,7 +21,14 @@ class StaffTwoFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_staff:
             return False
-        allowed = (reverse("mfa_index"), reverse("account_logout"), settings.STATIC_URL, "/i18n/")
+        # Activating TOTP asks for the password again first, so that page must stay reachable.
+        allowed = (
+            reverse("mfa_index"),
+            reverse("account_reauthenticate"),
+            reverse("account_logout"),
+            settings.STATIC_URL,
+            "/i18n/",
+        )
         if request.path.startswith(tuple("/" + p.lstrip("/") for p in allowed)):
             return False
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,92 @@
+"""Forms for the secretariat's admin: intermediate action pages and the user model."""
+
+from django import forms
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import CompanyGroup, ParticipantType, User
+
+
+class RejectApplicationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        help_text=_("Sent to the contact person in the rejection e-mail."),
+        error_messages={"required": _("Give a reason for the rejection.")},
+    )
+
+
+class ChangeParticipantTypeForm(forms.Form):
+    participant_type = forms.ChoiceField(
+        label=_("New participant type"), choices=ParticipantType.choices
+    )
+    effective_date = forms.DateField(
+        label=_("Takes effect on"),
+        initial=timezone.localdate,
+        help_text=_("The current period ends the day before; the new one starts on this date."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class StartMembershipForm(forms.Form):
+    participant_type = forms.ChoiceField(
+        label=_("Participant type"), choices=ParticipantType.choices
+    )
+    start_date = forms.DateField(label=_("Start date"), initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class EndMembershipForm(forms.Form):
+    end_date = forms.DateField(
+        label=_("Last day of the membership"),
+        initial=timezone.localdate,
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+def _normalised_unique_email(form: forms.ModelForm) -> str:
+    email = form.cleaned_data["email"].strip().lower()
+    others = User.objects.filter(email__iexact=email).exclude(pk=form.instance.pk)
+    if others.exists():
+        raise forms.ValidationError(_("A user with this e-mail address exists."))
+    return email
+
+
+class PortalUserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+
+    def clean_email(self):
+        return _normalised_unique_email(self)
+
+
+class PortalUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def clean_email(self):
+        return _normalised_unique_email(self)
+
+
+class CompanyGroupForm(forms.ModelForm):
+    class Meta:
+        model = CompanyGroup
+        fields = (
+            "name",
+            "parent",
+            "units_pay_own_fee",
+            "fee_decision_date",
+            "fee_decision_reference",
+        )
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if parent is not None and parent.group_id not in (None, self.instance.pk):
+            raise forms.ValidationError(
+                _("%(organisation)s is a unit of another company group (%(group)s).")
+                % {"organisation": parent, "group": parent.group}
+            )
+        return parent

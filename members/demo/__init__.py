@@ -1,0 +1,1 @@
+"""A realistic, fictional demo network for `manage.py seed_demo`."""

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from members.demo.seed import seed_demo_network
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo network with logins for every role. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though PORTAL_ENV is production.",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if settings.PRODUCTION and not force:
+            raise CommandError(
+                "Refusing to load demo data into production; pass --force if you mean it."
+            )
+        result = seed_demo_network()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo network ready: {result.organisations} organisations.")
+        )
+        self.stdout.write("Demo logins (one per role):")
+        width = max(len(login.role_label) for login in result.logins)
+        for login in result.logins:
+            self.stdout.write(f"  {login.role_label:<{width}}  {login.email}  /  {login.password}")
