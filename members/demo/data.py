@@ -495,10 +495,13 @@ class DemoLogin:
     organisation_role: str = ""
 
 
+STAFF_EMAIL = "sekretariat@battery-norway.example"
+STEERING_EMAIL = "styringsgruppe@battery-norway.example"
+
 LOGINS = (
     DemoLogin(
         "Secretariat (staff)",
-        "sekretariat@battery-norway.example",
+        STAFF_EMAIL,
         "demo-sekretariat",
         "Silje Sekretær",
         is_staff=True,
@@ -506,7 +509,7 @@ LOGINS = (
     ),
     DemoLogin(
         "Steering group",
-        "styringsgruppe@battery-norway.example",
+        STEERING_EMAIL,
         "demo-styringsgruppe",
         "Sverre Styre",
         is_steering_group=True,

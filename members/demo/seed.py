@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from stdnum.no import orgnr
 
 from members import services
 from members.demo import data
@@ -31,10 +32,8 @@ def demo_organisation_numbers() -> Iterator[str]:
     """Valid (MOD11) organisation numbers in a fixed order, from a fictional range."""
     stem = ORGANISATION_NUMBER_STEM
     while True:
-        weighted = sum(w * int(d) for w, d in zip((3, 2, 7, 6, 5, 4, 3, 2), str(stem), strict=True))
-        check = (11 - weighted % 11) % 11
-        if check < 10:  # a remainder of 1 gives no valid check digit: skip that stem
-            yield f"{stem}{check}"
+        # A stem whose remainder gives no valid check digit yields nothing: move on.
+        yield from (f"{stem}{d}" for d in range(10) if orgnr.is_valid(f"{stem}{d}"))
         stem += 7
 
 

@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -33,7 +34,12 @@ def seed() -> str:
 
 
 def row_counts() -> dict[str, int]:
-    models = [*apps.get_app_config("members").get_models(), EmailAddress, LogEntry]
+    models = [
+        *apps.get_app_config("members").get_models(),
+        *apps.get_app_config("activities").get_models(),
+        EmailAddress,
+        LogEntry,
+    ]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -167,3 +173,25 @@ def test_refuses_to_run_in_production_without_force(settings):
 
     call_command("seed_demo", "--force", stdout=io.StringIO())
     assert Organisation.objects.exists()
+
+
+def test_activities_of_every_kind_and_status_and_a_year_of_valid_hours():
+    from activities.models import (
+        Activity,
+        ActivityKind,
+        ActivityStatus,
+        HourEntry,
+        PeriodConfirmation,
+        ReportingPeriod,
+    )
+
+    seed()
+    assert set(Activity.objects.values_list("kind", flat=True)) == set(ActivityKind.values)
+    assert set(Activity.objects.values_list("status", flat=True)) == set(ActivityStatus.values)
+    entries = HourEntry.objects.select_related("activity")
+    assert entries.count() > 500
+    for entry in entries:
+        assert entry.activity.start_date <= entry.date <= entry.activity.end_date
+        assert entry.hours % Decimal("0.25") == 0
+    assert ReportingPeriod.objects.filter(locked_at__isnull=False).exists()
+    assert PeriodConfirmation.objects.exists()

@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from activities.demo import seed_demo_activities
+from activities.models import HourEntry
+from members.demo import data
 from members.demo.seed import seed_demo_network
+from members.models import User
 
 
 class Command(BaseCommand):
@@ -20,8 +24,15 @@ class Command(BaseCommand):
                 "Refusing to load demo data into production; pass --force if you mean it."
             )
         result = seed_demo_network()
+        activities = seed_demo_activities(
+            staff=User.objects.get(email=data.STAFF_EMAIL),
+            steering=User.objects.get(email=data.STEERING_EMAIL),
+        )
         self.stdout.write(
-            self.style.SUCCESS(f"Demo network ready: {result.organisations} organisations.")
+            self.style.SUCCESS(
+                f"Demo network ready: {result.organisations} organisations, "
+                f"{activities} activities, {HourEntry.objects.count()} hour entries."
+            )
         )
         self.stdout.write("Demo logins (one per role):")
         width = max(len(login.role_label) for login in result.logins)
