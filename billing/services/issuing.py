@@ -78,6 +78,8 @@ def _issue(
 ) -> Invoice:
     """Number, copy and store one document. Runs inside the caller's transaction."""
     seller = Seller.objects.get()
+    if not seller.vat_registered:
+        vat_rate = Decimal(0)  # a seller outside the VAT register charges no VAT
     series, number = number_take_next(code=series_code)
     amount = sum((line.amount for line in lines), Decimal(0))
     vat = (amount * vat_rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)

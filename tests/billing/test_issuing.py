@@ -140,3 +140,11 @@ def test_a_credited_year_can_be_invoiced_again(buyer):
 def test_a_credit_note_needs_a_reason(buyer):
     with pytest.raises(ValidationError, match="Say why"):
         credit_note_issue(invoice=issue(buyer), issued_by=None, reason="")
+
+
+def test_a_seller_outside_the_vat_register_charges_no_vat(buyer):
+    from billing.models import Seller
+
+    Seller.objects.update(vat_registered=False)
+    invoice = issue(buyer)
+    assert (invoice.vat_rate, invoice.vat_amount, invoice.total) == (0, 0, Decimal("10000"))
