@@ -441,7 +441,8 @@ def test_seller_outside_vat_uses_category_o_without_rate_or_vat_number(buyer):
     assert [value(s, "cbc:CompanyID") for s in schemes] == ["Foretaksregisteret"]
 
 
-def test_ehf_refuses_vat_charged_by_a_seller_outside_vat(buyer):
+def test_a_seller_outside_vat_gets_a_valid_ehf_even_when_the_schedule_says_25(buyer):
     Seller.objects.update(vat_registered=False)
-    with pytest.raises(ValueError, match="cannot charge VAT"):
-        render_invoice_ehf(issue_invoice(buyer))
+    root = ehf(issue_invoice(buyer))
+    assert value(root, "cac:TaxTotal/cbc:TaxAmount") == "0.00"
+    assert value(root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID") == "O"
