@@ -8,6 +8,7 @@ change happens through ``billing.services``.
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -69,6 +70,41 @@ class FeeSchedule(models.Model):
     def __str__(self):
         return str(self.year)
 
+    def save(self, *args, **kwargs):
+        _refuse_if_frozen(self._stored_year())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_frozen(self._stored_year())
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        _refuse_if_frozen(self._stored_year())
+
+    @property
+    def is_frozen(self) -> bool:
+        """Invoices exist for the year, so the schedule they were issued from stays as it is."""
+        year = self._stored_year()
+        return year is not None and year_has_invoices(year)
+
+    def _stored_year(self) -> int | None:
+        if self.pk is None:
+            return None
+        return FeeSchedule.objects.filter(pk=self.pk).values_list("year", flat=True).first()
+
+
+def year_has_invoices(year: int) -> bool:
+    return Invoice.objects.filter(fee_year=year).exists()
+
+
+def _refuse_if_frozen(year: int | None) -> None:
+    if year is not None and year_has_invoices(year):
+        raise ValidationError(
+            _("The fee schedule for %(year)s is frozen: invoices exist for that year.")
+            % {"year": year},
+            code="frozen",
+        )
+
 
 class FeeAmount(models.Model):
     schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="amounts")
@@ -90,6 +126,24 @@ class FeeAmount(models.Model):
 
     def __str__(self):
         return f"{self.schedule} · {self.participant_type} · {self.size_band}: {self.amount}"
+
+    def save(self, *args, **kwargs):
+        _refuse_if_frozen(self._schedule_year())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_frozen(self._schedule_year())
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        _refuse_if_frozen(self._schedule_year())
+
+    def _schedule_year(self) -> int | None:
+        if self.schedule_id is None:
+            return None
+        return (
+            FeeSchedule.objects.filter(pk=self.schedule_id).values_list("year", flat=True).first()
+        )
 
 
 class NumberSeries(models.Model):

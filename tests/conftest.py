@@ -9,18 +9,23 @@ from django.utils import translation
 from battery_norway.celery import app as celery_app
 
 
+SEEDING_MIGRATIONS = {
+    # a model whose rows a data migration seeds -> that migration
+    "members.ValueChainSegment": "members.migrations.0002_seed_reference_data",
+    "billing.NumberSeries": "billing.migrations.0002_series_and_seller",
+}
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Seeded segments and competence areas, also after a transactional test flushed them."""
+    """Rows seeded by data migrations, put back after a transactional test flushed them."""
     if "django_db_setup" not in request.fixturenames:
         return
     from django.apps import apps
 
-    from members.models import ValueChainSegment
-
-    if not ValueChainSegment.objects.exists():
-        seed = importlib.import_module("members.migrations.0002_seed_reference_data").seed
-        seed(apps, None)
+    for label, migration in SEEDING_MIGRATIONS.items():
+        if not apps.get_model(label).objects.exists():
+            importlib.import_module(migration).create(apps, None)
 
 
 @pytest.fixture(autouse=True)

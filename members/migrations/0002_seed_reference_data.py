@@ -44,7 +44,7 @@ COMPETENCE_AREAS = [
 ]
 
 
-def seed(apps, schema_editor):
+def create(apps, schema_editor):
     for model_name, rows in (("ValueChainSegment", SEGMENTS), ("CompetenceArea", COMPETENCE_AREAS)):
         model = apps.get_model("members", model_name)
         for position, (slug, name_nb, name_en) in enumerate(rows, start=1):
@@ -56,4 +56,4 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("members", "0001_initial")]
 
-    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(create, migrations.RunPython.noop)]

@@ -20,6 +20,12 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _portal_language_english(settings):
+    """E-mails and bulk statements use the portal's default language; make it English here."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def period():
     return ReportingPeriodFactory(

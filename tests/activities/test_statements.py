@@ -21,6 +21,12 @@ from tests.pdf import pdf_text
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _portal_language_english(settings):
+    """E-mails and bulk statements use the portal's default language; make it English here."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def company_with_hours():
     organisation = OrganisationFactory(name="Celleverket AS", organisation_number="923609016")
@@ -73,5 +79,4 @@ def test_all_statements_of_a_year_are_built_as_a_job(company_with_hours):
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         names = archive.namelist()
         assert names == ["egeninnsats-2025-923609016-celleverket-as.pdf"]
-        # Bulk statements are made in the portal's default language, Norwegian.
-        assert "Total 11,50 8 050,00" in pdf_text(archive.read(names[0]))
+        assert "Total 11.50 8,050.00" in pdf_text(archive.read(names[0]))

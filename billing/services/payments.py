@@ -1,0 +1,215 @@
+"""Payments on invoices: registered by hand by staff, or imported from the bank's file.
+
+The invoice's status follows every payment (``invoice_refresh_status``).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.models import DocumentKind, Invoice, Payment, PaymentSource
+from billing.services.bank_file import BankRow, bank_file_read
+from billing.services.status import balance_of, invoice_refresh_status, with_balance
+from members.models import User
+
+CENT = Decimal("0.01")
+
+
+def payment_check(
+    *,
+    invoice: Invoice,
+    amount: Decimal | str | None,
+    paid_on: datetime.date | None,
+    today: datetime.date,
+) -> Decimal:
+    """The amount to register, or a ValidationError keyed by field (invoice, amount, paid_on).
+
+    Refused: a credit note, a fully credited invoice, an amount that is not above zero or has
+    more than two decimals, a date in the future. No amount means what is left to pay.
+    """
+    if invoice.kind != DocumentKind.INVOICE:
+        raise ValidationError(
+            {
+                "invoice": _("%(document)s is a credit note: payments belong on an invoice.")
+                % {"document": invoice}
+            }
+        )
+    balance = balance_of(invoice)
+    if balance.fully_credited:
+        raise ValidationError(
+            {
+                "invoice": _("%(invoice)s is fully credited: there is nothing to pay.")
+                % {"invoice": invoice}
+            }
+        )
+    errors = {}
+    if paid_on is None:
+        errors["paid_on"] = _("Enter the date of the payment.")
+    elif paid_on > today:
+        errors["paid_on"] = _("The payment date cannot be in the future.")
+    if amount is None or amount == "":
+        amount = balance.left_to_pay
+        if amount <= 0:
+            errors["amount"] = _("Nothing is left to pay on %(invoice)s.") % {"invoice": invoice}
+    else:
+        try:
+            amount = Decimal(str(amount).replace(",", "."))
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite():
+            errors["amount"] = _("Enter the amount as a number, such as 1250.50.")
+        elif amount <= 0:
+            errors["amount"] = _("The amount must be more than zero.")
+        elif amount != amount.quantize(CENT):
+            errors["amount"] = _("The amount can have at most two decimals.")
+    if errors:
+        raise ValidationError(errors)
+    return amount.quantize(CENT)
+
+
+def payment_register(
+    *,
+    invoice: Invoice,
+    amount: Decimal | str | None,
+    paid_on: datetime.date,
+    registered_by: User | None,
+) -> Payment:
+    """Register a payment that staff enter by hand, and update the invoice's status.
+
+    ``amount=None`` registers what is left to pay. The invoice row is locked for the
+    transaction, so two registrations at once see each other's payments.
+    """
+    today = timezone.localdate()
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        amount = payment_check(invoice=invoice, amount=amount, paid_on=paid_on, today=today)
+        payment = Payment.objects.create(
+            invoice=invoice,
+            amount=amount,
+            paid_on=paid_on,
+            kid=invoice.kid,
+            source=PaymentSource.MANUAL,
+            registered_by=registered_by,
+        )
+        invoice_refresh_status(invoice, today)
+    return payment
+
+
+@dataclass(frozen=True)
+class MatchedRow:
+    row: BankRow
+    invoice: Invoice
+
+
+@dataclass(frozen=True)
+class UnmatchedRow:
+    row: BankRow
+    reason: str
+
+
+@dataclass
+class BankImportReport:
+    """What a bank file held: new payments, payments imported before, and rows left over."""
+
+    registered: list[MatchedRow] = field(default_factory=list)
+    already_registered: list[MatchedRow] = field(default_factory=list)
+    unmatched: list[UnmatchedRow] = field(default_factory=list)
+    checked_only: bool = False
+
+    @property
+    def registered_total(self) -> Decimal:
+        return sum((match.row.amount for match in self.registered), Decimal(0))
+
+    @property
+    def unmatched_total(self) -> Decimal:
+        return sum((item.row.amount for item in self.unmatched), Decimal(0))
+
+
+def bank_file_import(
+    *, content: bytes, registered_by: User | None, check_only: bool = False
+) -> BankImportReport:
+    """Import a bank file of incoming payments; all of it, or with a bad row nothing at all.
+
+    The whole file is checked first (``bank_file_read`` raises ``BankFileRejectedError`` with
+    every bad line). Well-formed rows are matched to invoices by KID; a row whose KID names no
+    invoice, a credit note or a fully credited invoice is listed as unmatched and not saved,
+    for staff to follow up by hand. A row imported before (same ``bank_reference``) is listed
+    and not registered again. ``check_only`` reports without saving.
+    """
+    today = timezone.localdate()
+    rows = bank_file_read(content=content, today=today)
+    try:
+        with transaction.atomic():
+            report = _match(rows, check_only=check_only)
+            if not check_only:
+                _register(report, registered_by=registered_by, today=today)
+    except IntegrityError:
+        # Only a concurrent import of the same rows gets past the check of references.
+        raise ValidationError(
+            _(
+                "These payments were being imported at the same moment by someone else. "
+                "Import the file again to see what is left."
+            )
+        ) from None
+    return report
+
+
+def _match(rows: list[BankRow], *, check_only: bool) -> BankImportReport:
+    documents = Invoice.objects.filter(kid__in={row.kid for row in rows if row.kid})
+    if not check_only:
+        # Lock in a fixed order, so imports and registrations by hand wait for each other.
+        documents = documents.select_for_update(of=("self",)).order_by("pk")
+    by_kid = {document.kid: document for document in with_balance(documents)}
+    known = set(
+        Payment.objects.filter(bank_reference__in=[row.bank_reference for row in rows]).values_list(
+            "bank_reference", flat=True
+        )
+    )
+    report = BankImportReport(checked_only=check_only)
+    for row in rows:
+        document = by_kid.get(row.kid)
+        reason = _unmatched_reason(row, document)
+        if reason:
+            report.unmatched.append(UnmatchedRow(row, reason))
+        elif row.bank_reference in known:
+            report.already_registered.append(MatchedRow(row, document))
+        else:
+            report.registered.append(MatchedRow(row, document))
+    return report
+
+
+def _unmatched_reason(row: BankRow, document: Invoice | None) -> str:
+    if not row.kid:
+        return _("The payment has no KID.")
+    if document is None:
+        return _("No invoice has this KID.")
+    if document.kind != DocumentKind.INVOICE:
+        return _("The KID belongs to credit note %(number)s.") % {
+            "number": document.document_number
+        }
+    if balance_of(document).fully_credited:
+        return _("Invoice %(number)s is fully credited; the payment needs a refund.") % {
+            "number": document.document_number
+        }
+    return ""
+
+
+def _register(report: BankImportReport, *, registered_by: User | None, today) -> None:
+    for match in report.registered:
+        Payment.objects.create(
+            invoice=match.invoice,
+            amount=match.row.amount,
+            paid_on=match.row.paid_on,
+            kid=match.row.kid,
+            source=PaymentSource.BANK_FILE,
+            bank_reference=match.row.bank_reference,
+            registered_by=registered_by,
+        )
+    paid = {match.invoice.pk: match.invoice for match in report.registered}
+    for invoice in Invoice.objects.filter(pk__in=paid).order_by("pk"):
+        invoice_refresh_status(invoice, today)
