@@ -8,7 +8,6 @@ from django.utils import translation
 
 from battery_norway.celery import app as celery_app
 
-
 SEEDING_MIGRATIONS = {
     # a model whose rows a data migration seeds -> that migration
     "members.ValueChainSegment": "members.migrations.0002_seed_reference_data",
