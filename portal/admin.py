@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from members.admin.actions import apply_to_each
 from portal import outbox
+from portal.admin_actions import apply_to_each
 from portal.models import EmailStatus, Job, OutboundEmail
 
 

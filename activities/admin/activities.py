@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ActivityDecision, ActivityStatus, Participation
 from activities.services import activities as services
-from members.admin.actions import apply_to_each, form_action
+from portal.admin_actions import apply_to_each, form_action
 
 
 class DecisionForm(forms.Form):

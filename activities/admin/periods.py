@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import PeriodConfirmation, ReportingPeriod
 from activities.services import periods as services
 from activities.services import reminders
-from members.admin.actions import apply_to_each
+from portal.admin_actions import apply_to_each
 
 
 class QuartersForm(forms.Form):

@@ -14,7 +14,7 @@ from billing.models import Invoice, InvoiceLine, Payment, PaymentReminder
 from billing.services import exports
 from billing.services.payments import payment_register
 from billing.services.status import balance_of, invoice_credit
-from members.admin.actions import form_action
+from portal.admin_actions import form_action
 
 
 class ReadOnlyInline(admin.TabularInline):

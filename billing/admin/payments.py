@@ -12,7 +12,7 @@ from billing.admin.forms import BankFileForm, PaymentRegisterForm
 from billing.models import InvoiceRun, Payment, PaymentReminder
 from billing.services.bank_file import BankFileRejectedError
 from billing.services.payments import bank_file_import, payment_register
-from members.admin.actions import error_text
+from portal.admin_actions import error_text
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -5,9 +5,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members import services
-from members.admin.actions import apply_to_each, form_action
 from members.admin.forms import RejectApplicationForm
 from members.models import Application, ApplicationStatus
+from portal.admin_actions import apply_to_each, form_action
 
 DECISION_FIELDS = ("status", "submitted_at", "decided_at", "decided_by", "rejection_reason")
 

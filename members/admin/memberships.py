@@ -6,13 +6,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members import services
-from members.admin.actions import form_action
 from members.admin.forms import (
     ChangeParticipantTypeForm,
     EndMembershipForm,
     StartMembershipForm,
 )
 from members.models import Membership, Organisation, ParticipantType
+from portal.admin_actions import form_action
 
 PERIOD_FIELDS = ("participant_type", "status", "start_date", "end_date")
 

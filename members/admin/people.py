@@ -8,8 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members import services
-from members.admin.actions import apply_to_each
 from members.models import Invitation, OrganisationRole, Role
+from portal.admin_actions import apply_to_each
 
 
 @admin.register(OrganisationRole)

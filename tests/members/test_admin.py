@@ -223,7 +223,7 @@ def test_reject_asks_for_a_reason_on_an_intermediate_page(staff_client):
     response = run_action(staff_client, Application, "reject", [application])
 
     assert response.status_code == 200
-    assert response.templates[0].name == "admin/members/action_form.html"
+    assert response.templates[0].name == "admin/action_form.html"
     assert 'name="reason"' in response.content.decode()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.PENDING

@@ -80,4 +80,4 @@ def form_action(
         "action_checkbox_name": ACTION_CHECKBOX_NAME,
         "media": modeladmin.media + form.media,
     }
-    return TemplateResponse(request, "admin/members/action_form.html", context)
+    return TemplateResponse(request, "admin/action_form.html", context)
