@@ -36,7 +36,7 @@ bench: install
 	$(BIN)/python -m benchmarks
 
 messages: install
-	$(BIN)/python manage.py makemessages -l nb --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages -l nb --ignore=.venv --ignore=var --ignore=tests --no-obsolete --add-location=file
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 worker: install
