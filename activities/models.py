@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import CompetenceArea, Organisation, ValueChainSegment
 
@@ -21,7 +22,7 @@ class ActivityKind(models.TextChoices):
     COMPETENCE_SPRINT = "sprint", _("Competence sprint")
     CONFERENCE = "conference", _("Conference")
     COURSE = "course", _("Course")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("activity kind", "Other")
 
 
 class ActivityStatus(models.TextChoices):
