@@ -12,4 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portal.urls")),
     path("", include("members.urls")),
+    path("", include("activities.urls")),
+    path("", include("billing.urls")),
 ]

@@ -23,6 +23,16 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--fresh", action="store_true", help="delete the SQLite benchmark database first"
     )
+    parser.add_argument(
+        "--invoice-run",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of the pages, time an invoice run for N organisations (own database)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=0, help="invoice run: Celery worker processes (0: eager)"
+    )
     return parser.parse_args()
 
 
@@ -47,6 +57,12 @@ def configure_environment(arguments: argparse.Namespace) -> str:
 
 def main() -> None:
     arguments = parse_arguments()
+    if arguments.invoice_run:
+        from benchmarks import invoice_run
+
+        result = invoice_run.main(organisations=arguments.invoice_run, workers=arguments.workers)
+        print(result.report())
+        return
     configure_environment(arguments)
 
     import django

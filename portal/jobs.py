@@ -12,7 +12,8 @@ def job_create(*, kind: str, started_by, total: int = 0, params: dict | None = N
 
 
 def job_start(*, job_id: int, total: int | None = None) -> None:
-    fields = {"status": JobStatus.RUNNING}
+    # A task redelivered after a worker died starts counting again from zero.
+    fields = {"status": JobStatus.RUNNING, "done": 0}
     if total is not None:
         fields["total"] = total
     Job.objects.filter(pk=job_id).update(**fields)

@@ -1,0 +1,68 @@
+"""Forms of the staff invoicing pages. They parse input; ``billing.services`` do the work."""
+
+from django import forms
+from django.utils import dates, timezone
+from django.utils.translation import gettext_lazy as _
+
+from billing.models import FeeSchedule
+from members.forms import PortalForm
+from members.models import Organisation
+
+
+def fee_year_field(**kwargs) -> forms.TypedChoiceField:
+    """A year that has a fee schedule; submitted as the year itself (``?year=2026``)."""
+    return forms.TypedChoiceField(
+        coerce=int,
+        label=_("Fee year"),
+        error_messages={"invalid_choice": _("There is no fee schedule for that year.")},
+        **kwargs,
+    )
+
+
+class FeeYearForm(PortalForm):
+    """A form with a ``year`` field whose choices are the years with a fee schedule."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once here: a queryset as choices would be queried at every rendering.
+        years = FeeSchedule.objects.order_by("-year").values_list("year", flat=True)
+        self.fields["year"].choices = [(str(year), str(year)) for year in years]
+
+
+class RunYearForm(FeeYearForm):
+    year = fee_year_field()
+
+
+class RunConfirmForm(FeeYearForm):
+    year = fee_year_field(widget=forms.HiddenInput)
+    fingerprint = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+
+MONTH_CHOICES = [("", _("Whole year"))] + [
+    (str(number), name) for number, name in dates.MONTHS.items()
+]
+
+
+class SingleInvoiceForm(FeeYearForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"), label=_("Organisation")
+    )
+    year = fee_year_field()
+    from_month = forms.TypedChoiceField(
+        choices=MONTH_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label=_("Pro rata from month"),
+        help_text=_(
+            "For a member who joined during the year: the fee for the months from this one."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = str(timezone.localdate().year)
+
+
+class ResendForm(PortalForm):
+    request_number = forms.IntegerField(min_value=1, max_value=1000, widget=forms.HiddenInput)

@@ -1,0 +1,190 @@
+"""Invoice e-mails through the outbox (DESIGN.md invariant 7), and the "sent" status after them.
+
+Every send request has its own outbox key, ``invoice:<pk>:send:<n>``: the first send is request
+1, a staff resend the next number. The outbox sends each key once, whatever Celery redelivers.
+
+An invoice becomes SENT when its e-mail has been delivered, not when it is queued. The outbox
+knows nothing about invoices and gets no callback (no signals in the core flow): instead
+``invoices_sync_sent_status`` reads which invoice e-mails the outbox has delivered and marks
+those invoices. The invoice run calls it after each invoice (in-process delivery is done by
+then), and beat calls it every minute for e-mails delivered later by a worker.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from billing.models import Invoice
+from billing.services.documents import invoice_store_documents
+from billing.services.status import invoice_refresh_status
+from members.models import OrganisationRole, Role
+from portal.models import EmailStatus, OutboundEmail
+from portal.outbox import email_enqueue
+
+# How many invoices one status query looks at; keeps the OR of key prefixes short.
+SYNC_BATCH = 200
+
+
+def invoice_email_key_prefix(invoice_pk: int) -> str:
+    return f"invoice:{invoice_pk}:send:"
+
+
+def invoice_email_key(invoice_pk: int, request_number: int) -> str:
+    return f"{invoice_email_key_prefix(invoice_pk)}{request_number}"
+
+
+def invoice_recipients(*, invoice: Invoice) -> list[str]:
+    """The buyer's invoice address copied at issue, else the organisation admins' e-mails."""
+    if invoice.buyer_email:
+        return [invoice.buyer_email]
+    return list(
+        OrganisationRole.objects.filter(organisation_id=invoice.organisation_id, role=Role.ADMIN)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+
+
+def _attachments(invoice: Invoice) -> list[dict]:
+    stem = f"{slugify(invoice.get_kind_display())}-{invoice.document_number}"
+    return [
+        {"path": invoice.pdf.name, "filename": f"{stem}.pdf", "mimetype": "application/pdf"},
+        {"path": invoice.ehf.name, "filename": f"{stem}.xml", "mimetype": "application/xml"},
+    ]
+
+
+def invoice_send(*, invoice: Invoice, request_number: int = 1) -> OutboundEmail:
+    """Queue send request ``request_number`` of ``invoice``: PDF and EHF attached, in Norwegian.
+
+    The same request twice is one e-mail (the outbox key is unique). The documents must be
+    stored first; without a recipient nothing is queued and a ValidationError says why.
+    """
+    if not (invoice.pdf and invoice.ehf):
+        raise ValidationError(_("The invoice documents are not stored yet."))
+    recipients = invoice_recipients(invoice=invoice)
+    if not recipients:
+        raise ValidationError(
+            _("%(org)s has no invoice e-mail address and no administrator.")
+            % {"org": invoice.buyer_name}
+        )
+    context = {"invoice": invoice}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("billing/email/invoice_subject.txt", context).strip()
+        body = render_to_string("billing/email/invoice.txt", context)
+        attachments = _attachments(invoice)
+    email, _created = email_enqueue(
+        key=invoice_email_key(invoice.pk, request_number),
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        attachments=attachments,
+    )
+    return email
+
+
+def invoice_deliver(*, invoice: Invoice) -> OutboundEmail:
+    """Store the invoice's PDF and EHF (once) and queue its first e-mail (once).
+
+    Safe to repeat: a redelivered task or a second run finds both done and changes nothing.
+    """
+    if not (invoice.pdf and invoice.ehf):
+        invoice = invoice_store_documents(invoice=invoice)
+    email = invoice_send(invoice=invoice, request_number=1)
+    invoices_sync_sent_status(invoice_ids=[invoice.pk])
+    return email
+
+
+def invoice_send_requests(*, invoice: Invoice) -> list[OutboundEmail]:
+    """The invoice's e-mails, oldest first."""
+    return list(
+        OutboundEmail.objects.filter(key__startswith=invoice_email_key_prefix(invoice.pk)).order_by(
+            "created_at", "pk"
+        )
+    )
+
+
+def invoice_resend(*, invoice: Invoice, request_number: int | None = None) -> OutboundEmail:
+    """Staff send the invoice again: a new send request, so one new e-mail.
+
+    ``request_number`` is the number the staff page offered (the latest request's plus one), so
+    a double-clicked button is the same request twice and one e-mail; without it the next free
+    number is taken. Stores the documents first if an earlier attempt could not.
+    """
+    if not (invoice.pdf and invoice.ehf):
+        invoice = invoice_store_documents(invoice=invoice)
+    if request_number is None:
+        numbers = [send_request_number(email) for email in invoice_send_requests(invoice=invoice)]
+        request_number = max(numbers, default=0) + 1
+    return invoice_send(invoice=invoice, request_number=request_number)
+
+
+def send_request_number(email: OutboundEmail) -> int:
+    return int(email.key.rsplit(":", 1)[1])
+
+
+def invoices_sync_sent_status(*, invoice_ids: list[int] | None = None) -> int:
+    """Record the delivery of invoice e-mails on their invoices; returns how many changed.
+
+    ``sent_at`` becomes the first delivery of any of the invoice's send requests, and the status
+    follows from the facts (an issued invoice becomes SENT; a paid, overdue or credited one keeps
+    its status). ``invoice_ids`` limits the check to those invoices.
+    """
+    unsent = Invoice.objects.filter(sent_at__isnull=True)
+    if invoice_ids is not None:
+        unsent = unsent.filter(pk__in=invoice_ids)
+    pending = list(unsent.order_by("pk").values_list("pk", flat=True))
+    marked = 0
+    for start in range(0, len(pending), SYNC_BATCH):
+        delivered = (
+            OutboundEmail.objects.filter(
+                _keys_of(pending[start : start + SYNC_BATCH]), status=EmailStatus.SENT
+            )
+            .order_by("sent_at")
+            .values_list("key", "sent_at")
+        )
+        first_sent: dict[int, datetime.datetime] = {}
+        for key, sent_at in delivered:
+            first_sent.setdefault(_invoice_pk_of(key), sent_at)
+        for pk, sent_at in first_sent.items():
+            marked += _mark_sent(pk, sent_at)
+    return marked
+
+
+def _keys_of(invoice_ids: list[int]) -> Q:
+    prefixes = Q()
+    for pk in invoice_ids:
+        prefixes |= Q(key__startswith=invoice_email_key_prefix(pk))
+    return prefixes
+
+
+def _invoice_pk_of(key: str) -> int:
+    return int(key.split(":")[1])
+
+
+def _mark_sent(invoice_pk: int, sent_at: datetime.datetime) -> int:
+    with transaction.atomic():
+        invoice = (
+            Invoice.objects.select_for_update().filter(pk=invoice_pk, sent_at__isnull=True).first()
+        )
+        if invoice is None:
+            return 0
+        invoice.sent_at = sent_at
+        invoice.save(update_fields=["sent_at"])
+        invoice_refresh_status(invoice)
+    return 1
+
+
+def invoice_latest_email_status(*, invoice_ids: list[int]) -> dict[int, OutboundEmail]:
+    """The latest send request of each invoice, for staff pages (one query)."""
+    if not invoice_ids:
+        return {}
+    latest: dict[int, OutboundEmail] = {}
+    for email in OutboundEmail.objects.filter(_keys_of(invoice_ids)).order_by("created_at", "pk"):
+        latest[_invoice_pk_of(email.key)] = email
+    return latest

@@ -1,0 +1,62 @@
+"""The member portal's invoices: the organisation's invoices and credit notes, and for its
+admins the PDF and EHF files. Another organisation's invoice is a 404 on every URL."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from django.views.generic import TemplateView, View
+
+from billing.models import DocumentKind, Invoice, InvoiceStatus
+from members import selectors
+from members.permissions import OrganisationAdminMixin, OrganisationMemberMixin
+
+# Statuses where the member still has something to pay, so KID and account are shown.
+PAYABLE = {
+    InvoiceStatus.ISSUED,
+    InvoiceStatus.SENT,
+    InvoiceStatus.PARTLY_PAID,
+    InvoiceStatus.OVERDUE,
+}
+
+DOCUMENTS = {
+    "pdf": ("pdf", "application/pdf", "pdf"),
+    "ehf": ("ehf", "application/xml", "xml"),
+}
+
+
+class OrganisationInvoiceListView(OrganisationMemberMixin, TemplateView):
+    template_name = "billing/organisation_invoices.html"
+
+    def get_context_data(self, **kwargs):
+        invoices = list(
+            self.organisation.invoices.select_related("credits").order_by("-issue_date", "-number")
+        )
+        for invoice in invoices:
+            invoice.payable = invoice.kind == DocumentKind.INVOICE and invoice.status in PAYABLE
+        return super().get_context_data(
+            invoices=invoices,
+            is_admin=selectors.is_organisation_admin(
+                user=self.request.user, organisation=self.organisation
+            ),
+            **kwargs,
+        )
+
+
+class InvoiceDocumentView(OrganisationAdminMixin, View):
+    """The stored PDF or EHF of one of the organisation's documents (``document`` in the URL)."""
+
+    document = "pdf"
+
+    def get(self, request, *args, **kwargs):
+        invoice: Invoice = get_object_or_404(self.organisation.invoices, pk=kwargs["invoice_pk"])
+        field_name, content_type, extension = DOCUMENTS[self.document]
+        stored = getattr(invoice, field_name)
+        if not stored:
+            raise Http404
+        filename = f"{slugify(invoice.get_kind_display())}-{invoice.document_number}.{extension}"
+        return FileResponse(
+            stored.open("rb"),
+            as_attachment=self.document == "ehf",
+            filename=filename,
+            content_type=content_type,
+        )

@@ -1,0 +1,87 @@
+"""The secretariat's invoice pages: invoices with their e-mail status, one invoice by hand,
+and sending an invoice again."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, View
+
+from billing.forms import ResendForm, RunYearForm, SingleInvoiceForm
+from billing.models import Invoice
+from billing.services import runs, sending
+from billing.views.mixins import StaffRequiredMixin
+from members.views.errors import add_service_error, message_text
+
+INVOICES_PER_PAGE = 50
+
+
+class StaffInvoiceListView(StaffRequiredMixin, View):
+    """Invoices and credit notes, newest first, optionally of one fee year, with the state of
+    their latest e-mail and a resend button."""
+
+    def get(self, request, *args, **kwargs):
+        form = RunYearForm(request.GET if "year" in request.GET else None)
+        invoices = Invoice.objects.select_related("credits").order_by("-issue_date", "-number")
+        if form.is_bound and form.is_valid():
+            invoices = invoices.filter(fee_year=form.cleaned_data["year"])
+        page = Paginator(invoices, INVOICES_PER_PAGE).get_page(request.GET.get("page"))
+        emails = sending.invoice_latest_email_status(invoice_ids=[i.pk for i in page])
+        for invoice in page:
+            invoice.latest_email = emails.get(invoice.pk)
+            invoice.next_request_number = (
+                sending.send_request_number(invoice.latest_email) + 1 if invoice.latest_email else 1
+            )
+        return render(request, "billing/staff_invoice_list.html", {"form": form, "page": page})
+
+
+class InvoiceCreateView(StaffRequiredMixin, FormView):
+    """Invoice one organisation by hand, optionally pro rata from a month."""
+
+    template_name = "billing/invoice_form.html"
+    form_class = SingleInvoiceForm
+
+    def form_valid(self, form):
+        try:
+            invoice = runs.fee_invoice_issue_single(
+                organisation=form.cleaned_data["organisation"],
+                year=form.cleaned_data["year"],
+                from_month=form.cleaned_data["from_month"],
+                issued_by=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Invoice %(number)s to %(org)s is issued; it is sent by e-mail shortly.")
+            % {"number": invoice.document_number, "org": invoice.buyer_name},
+        )
+        return redirect("billing:staff_invoices")
+
+
+class InvoiceResendView(StaffRequiredMixin, View):
+    """POST only: a new send request for the invoice, so one new e-mail."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        invoice = get_object_or_404(Invoice, pk=kwargs["invoice_pk"])
+        form = ResendForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("Reload the page and try again."))
+            sending.invoice_resend(
+                invoice=invoice, request_number=form.cleaned_data["request_number"]
+            )
+        except ValidationError as error:
+            messages.error(request, message_text(error))
+        else:
+            messages.success(request, _("%(invoice)s is sent again.") % {"invoice": invoice})
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("billing:staff_invoices")
+        return redirect(back)

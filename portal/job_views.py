@@ -1,0 +1,109 @@
+"""The progress page of a background job, its status as JSON, and its result.
+
+Generic over kinds of job (statements, invoice runs, imports): an app names its kind with
+``register_job_kind`` so the page can title it. Only the person who started a job, or staff,
+sees it; anyone else gets a 404.
+"""
+
+import os
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, View
+
+from portal.models import Job, JobStatus
+
+REFRESH_SECONDS = 3
+
+_job_kinds: dict[str, Promise | str] = {}
+
+
+def register_job_kind(kind: str, label: Promise | str) -> None:
+    _job_kinds[kind] = label
+
+
+def job_title(job: Job) -> Promise | str:
+    return _job_kinds.get(job.kind, _("Background job"))
+
+
+def visible_job(user, pk: int) -> Job:
+    job = get_object_or_404(Job, pk=pk)
+    if not (user.is_staff or job.started_by_id == user.pk):
+        raise Http404
+    return job
+
+
+def is_finished(job: Job) -> bool:
+    return job.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+def steps_text(job: Job) -> str:
+    if job.total:
+        return gettext("%(done)s of %(total)s done") % {"done": job.done, "total": job.total}
+    return "" if is_finished(job) else gettext("Starting…")
+
+
+def download_url(job: Job) -> str | None:
+    if job.status == JobStatus.DONE and job.result:
+        return reverse("portal:job_download", kwargs={"pk": job.pk})
+    return None
+
+
+class JobMixin(LoginRequiredMixin):
+    def get_job(self) -> Job:
+        return visible_job(self.request.user, self.kwargs["pk"])
+
+
+@method_decorator(never_cache, name="dispatch")
+class JobDetailView(JobMixin, DetailView):
+    template_name = "portal/job.html"
+    context_object_name = "job"
+
+    def get_object(self, queryset=None):
+        return self.get_job()
+
+    def get_context_data(self, **kwargs):
+        job = self.object
+        return super().get_context_data(
+            title=job_title(job),
+            finished=is_finished(job),
+            steps_text=steps_text(job),
+            download_url=download_url(job),
+            refresh_seconds=REFRESH_SECONDS,
+            **kwargs,
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class JobStatusView(JobMixin, View):
+    def get(self, request, *args, **kwargs):
+        job = self.get_job()
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_label": str(job.get_status_display()),
+                "done": job.done,
+                "total": job.total,
+                "percent": min(job.percent, 100),
+                "steps_text": steps_text(job),
+                "finished": is_finished(job),
+                "download_url": download_url(job),
+            }
+        )
+
+
+class JobDownloadView(JobMixin, View):
+    def get(self, request, *args, **kwargs):
+        job = self.get_job()
+        if download_url(job) is None:
+            raise Http404
+        return FileResponse(
+            job.result.open("rb"), as_attachment=True, filename=os.path.basename(job.result.name)
+        )
