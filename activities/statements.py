@@ -7,6 +7,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 
 from activities.selectors import YearSummary, organisation_year_summary
 from members.models import Organisation
@@ -48,7 +49,10 @@ def statements_build_year(*, job_id: int, year: int) -> None:
             jobs.job_advance(job_id=job_id)
     jobs.job_finish(
         job_id=job_id,
-        message=str(len(organisations)),
+        message=ngettext(
+            "%(count)d statement made.", "%(count)d statements made.", len(organisations)
+        )
+        % {"count": len(organisations)},
         result=buffer.getvalue(),
         filename=f"egeninnsats-{year}.zip",
     )

@@ -19,7 +19,7 @@ from billing.models import (
     InvoiceStatus,
     Seller,
 )
-from billing.services.fees import fee_plan, pro_rata
+from billing.services.fees import FeePlan, fee_plan, pro_rata
 from billing.services.numbering import CREDIT_NOTE_SERIES, INVOICE_SERIES, number_take_next
 from members.models import Organisation, User
 
@@ -126,14 +126,16 @@ def fee_invoice_issue(
     issued_by: User | None,
     from_month: int | None = None,
     issue_date: datetime.date | None = None,
+    plan: FeePlan | None = None,
 ) -> Invoice:
     """Issue the participation-fee invoice of ``year`` for a billable organisation.
 
     ``from_month`` invoices a member who joined mid-year pro rata by month. A second fee invoice
     for the same organisation and year is refused by the database, so a double-clicked run or
-    a retried task cannot bill twice.
+    a retried task cannot bill twice. A run passes the ``plan`` it computed once for all its
+    invoices; the constraint still guards what changed since.
     """
-    plan = fee_plan(year=year)
+    plan = plan or fee_plan(year=year)
     item = next((b for b in plan.billable if b.organisation.pk == organisation.pk), None)
     if item is None:
         skipped = next((s for s in plan.skipped if s.organisation.pk == organisation.pk), None)

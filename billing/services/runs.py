@@ -133,11 +133,12 @@ def invoice_run_execute(*, run_id: int) -> RunTally | None:
     jobs.job_start(job_id=job.pk, total=len(organisation_ids))  # a redelivered run counts anew
     organisations = Organisation.objects.in_bulk(organisation_ids)
     tally = RunTally()
+    plan = fee_plan(year=run.year)
     try:
         for organisation_id in organisation_ids:
             organisation = organisations.get(organisation_id)
             if organisation is not None:
-                _invoice_one(run=run, organisation=organisation, tally=tally)
+                _invoice_one(run=run, organisation=organisation, tally=tally, plan=plan)
             jobs.job_advance(job_id=job.pk)
     except Exception as error:
         jobs.job_fail(job_id=job.pk, message=f"{tally.summary()}\n{error}")
@@ -154,10 +155,12 @@ def existing_fee_invoice(*, organisation: Organisation, year: int) -> Invoice | 
     )
 
 
-def _invoice_one(*, run: InvoiceRun, organisation: Organisation, tally: RunTally) -> None:
+def _invoice_one(
+    *, run: InvoiceRun, organisation: Organisation, tally: RunTally, plan: FeePlan
+) -> None:
     try:
         invoice = fee_invoice_issue(
-            organisation=organisation, year=run.year, issued_by=run.started_by
+            organisation=organisation, year=run.year, issued_by=run.started_by, plan=plan
         )
     except ValidationError as error:
         invoice = existing_fee_invoice(organisation=organisation, year=run.year)
