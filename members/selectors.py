@@ -41,6 +41,15 @@ def organisation_for_admin(*, user: User, pk: int) -> Organisation:
     )
 
 
+def roles_of(user: User) -> QuerySet[OrganisationRole]:
+    """The user's places in organisations, with the organisations, by organisation name."""
+    return (
+        OrganisationRole.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
 def role_of(*, user: User, organisation: Organisation) -> OrganisationRole | None:
     return OrganisationRole.objects.filter(user=user, organisation=organisation).first()
 

@@ -95,3 +95,18 @@ def smtp_server(settings):
         settings.EMAIL_PORT = receiver.port
         settings.EMAIL_USE_TLS = False
         yield receiver
+
+
+@pytest.fixture
+def staff(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(is_staff=True, is_superuser=True, email="sekretariat@example.no")
+
+
+@pytest.fixture
+def staff_client(staff):
+    """The secretariat, signed in, asking for English pages."""
+    from tests.helpers import logged_in
+
+    return logged_in(staff)

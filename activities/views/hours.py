@@ -1,7 +1,6 @@
 """An organisation's hours: the list with filters and totals, one entry's form, edit, delete."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,24 +17,15 @@ from activities.models import HourEntry
 from activities.services import hours as services
 from activities.views import queries
 from activities.views.mixins import OrganisationHoursMixin
-from members.models import OrganisationRole
 from members.views.errors import add_service_error
+from members.views.organisations import OrganisationChoiceView
 
 
-class HoursHomeView(LoginRequiredMixin, TemplateView):
+class HoursHomeView(OrganisationChoiceView):
     """``activities:hours``: straight to the user's organisation, or a choice of several."""
 
     template_name = "activities/hours_home.html"
-
-    def get(self, request, *args, **kwargs):
-        roles = list(
-            OrganisationRole.objects.filter(user=request.user)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
-        if len(roles) == 1:
-            return redirect("activities:hour_list", pk=roles[0].organisation_id)
-        return self.render_to_response(self.get_context_data(roles=roles))
+    organisation_url = "activities:hour_list"
 
 
 class HourListView(OrganisationHoursMixin, ListView):

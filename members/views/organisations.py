@@ -10,25 +10,27 @@ from django.views.generic import FormView, TemplateView
 
 from members import selectors, services
 from members.forms import OrganisationProfileForm
-from members.models import CompetenceKind, OrganisationRole, ParticipantType
+from members.models import CompetenceKind, ParticipantType
 from members.permissions import OrganisationAdminMixin, OrganisationMemberMixin
 from members.views.errors import add_service_error
 
 
-class MemberHomeView(LoginRequiredMixin, TemplateView):
-    """One organisation: straight to it. Several or none: a list, or what to do next."""
+class OrganisationChoiceView(LoginRequiredMixin, TemplateView):
+    """Straight to the user's one organisation (``organisation_url``); otherwise the template
+    lists their organisations, or says what to do next when there are none."""
 
-    template_name = "members/home.html"
+    organisation_url: str
 
     def get(self, request, *args, **kwargs):
-        roles = list(
-            OrganisationRole.objects.filter(user=request.user)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
+        roles = list(selectors.roles_of(request.user))
         if len(roles) == 1:
-            return redirect("members:organisation", pk=roles[0].organisation_id)
+            return redirect(self.organisation_url, pk=roles[0].organisation_id)
         return self.render_to_response(self.get_context_data(roles=roles))
+
+
+class MemberHomeView(OrganisationChoiceView):
+    template_name = "members/home.html"
+    organisation_url = "members:organisation"
 
 
 class OrganisationDetailView(OrganisationMemberMixin, TemplateView):

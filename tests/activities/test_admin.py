@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,26 +11,14 @@ from tests.factories import (
     ActivityFactory,
     OrganisationFactory,
     ReportingPeriodFactory,
-    UserFactory,
     member_of,
     taking_part,
 )
+from tests.helpers import messages_of, run_action
 
 pytestmark = pytest.mark.django_db
 
 YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
-def run_action(client, model, action, objects, **extra):
-    url = reverse(f"admin:activities_{model._meta.model_name}_changelist")
-    data = {"action": action, ACTION_CHECKBOX_NAME: [obj.pk for obj in objects], **extra}
-    return client.post(url, data, follow=True)
 
 
 def test_lock_action_locks_a_period_past_its_deadline_only(staff_client):
@@ -47,7 +34,7 @@ def test_lock_action_locks_a_period_past_its_deadline_only(staff_client):
     current.refresh_from_db()
     assert past.is_locked
     assert not current.is_locked
-    text = response.content.decode()
+    text = " ".join(messages_of(response))
     assert "Gammel is locked." in text
     assert "can be locked after its deadline" in text
 
@@ -122,7 +109,7 @@ def test_declining_a_proposal_in_admin_asks_for_a_comment(staff_client):
     response = run_action(staff_client, Activity, "decline", [activity], apply="1", comment="")
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.PROPOSED
-    assert "Say why the activity is declined." in response.content.decode()
+    assert "Say why the activity is declined." in " ".join(messages_of(response))
     run_action(staff_client, Activity, "decline", [activity], apply="1", comment="Dobbelt")
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.CANCELLED

@@ -4,8 +4,6 @@ from decimal import Decimal
 import pytest
 from auditlog.models import LogEntry
 from django.contrib import admin
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -26,43 +24,11 @@ from billing.services.payments import payment_register
 from members.models import ParticipantType, SizeBand
 from tests.billing.invoicing import YEAR, issue_invoice
 from tests.factories import UserFactory, fee_schedule
+from tests.helpers import change_page, changelist, messages_of, run_action
 
 pytestmark = pytest.mark.django_db
 
 PAID_ON = datetime.date(2026, 1, 20)
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor_needed(settings):
-    settings.MFA_REQUIRED_FOR_STAFF = False
-
-
-@pytest.fixture
-def staff():
-    return UserFactory(is_staff=True, is_superuser=True, email="sekretariat@example.no")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-def changelist(model) -> str:
-    return reverse(f"admin:billing_{model._meta.model_name}_changelist")
-
-
-def change_page(obj) -> str:
-    return reverse(f"admin:billing_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def run_action(client, model, action, objects, **form):
-    data = {"action": action, ACTION_CHECKBOX_NAME: [obj.pk for obj in objects], **form}
-    return client.post(changelist(model), data)
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 # --- Registration and read-only records -------------------------------------------------------

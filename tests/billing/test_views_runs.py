@@ -21,6 +21,7 @@ from tests.factories import (
     fee_schedule,
     member_of,
 )
+from tests.helpers import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +35,6 @@ def participant(name, **fields):
     organisation = OrganisationFactory(name=name, **fields)
     MembershipFactory(organisation=organisation, start_date=datetime.date(2025, 1, 1))
     return organisation
-
-
-def logged_in(user) -> Client:
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def staff_client():
-    return logged_in(UserFactory(is_staff=True))
 
 
 @pytest.fixture

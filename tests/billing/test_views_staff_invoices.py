@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from billing.models import Invoice, InvoiceStatus
@@ -17,10 +16,10 @@ from portal.models import EmailStatus, OutboundEmail
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
-    UserFactory,
     fee_schedule,
     member_of,
 )
+from tests.helpers import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,17 +32,6 @@ def participant(name, **fields):
     organisation = OrganisationFactory(name=name, **fields)
     MembershipFactory(organisation=organisation, start_date=datetime.date(2025, 1, 1))
     return organisation
-
-
-def logged_in(user) -> Client:
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def staff_client():
-    return logged_in(UserFactory(is_staff=True))
 
 
 @pytest.fixture

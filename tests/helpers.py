@@ -1,0 +1,33 @@
+"""Small helpers shared by view and admin tests."""
+
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+
+def logged_in(user) -> Client:
+    """A browser signed in as ``user`` that asks for English pages."""
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    return client
+
+
+def changelist(model) -> str:
+    meta = model._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+
+
+def change_page(obj) -> str:
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+
+
+def run_action(client, model, action, objects, **form):
+    """Post an admin action for ``objects`` on the model's changelist."""
+    data = {"action": action, ACTION_CHECKBOX_NAME: [obj.pk for obj in objects], **form}
+    return client.post(changelist(model), data)
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
