@@ -3,28 +3,21 @@ an SMTP receiver, all on this machine. Skipped (a failure in CI) without REDIS_U
 PostgreSQL DATABASE_URL.
 """
 
-import email
-import email.policy
 import os
-import queue
 import signal
-import socket
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import redis
-from aiosmtpd.controller import Controller
 from django.conf import settings
 
 from battery_norway.celery import app as celery_app
+from tests.smtp import SmtpReceiver
 
 WORKER_START_TIMEOUT = 60
 WORKER_STOP_TIMEOUT = 20
@@ -42,67 +35,11 @@ def real_stack():
     return {"REDIS_URL": redis_url, "DATABASE_URL": database_url}
 
 
-@dataclass
-class ReceivedMail:
-    sender: str
-    recipients: list[str]
-    message: EmailMessage
-
-    @property
-    def body(self) -> str:
-        return self.message.get_body(preferencelist=("plain",)).get_content()
-
-
-class _Collector:
-    def __init__(self):
-        self.inbox: queue.Queue[ReceivedMail] = queue.Queue()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.inbox.put(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-
-class SmtpReceiver:
-    def __init__(self, port: int, collector: _Collector):
-        self.port = port
-        self._collector = collector
-        # Set by the worker fixture: a failed wait then shows what the worker logged.
-        self.explain_missing_mail: Callable[[], str] = lambda: ""
-
-    @property
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
-
-    def pending(self) -> int:
-        """How many received messages no ``wait_for_mail`` has taken yet."""
-        return self._collector.inbox.qsize()
-
-    def wait_for_mail(self, timeout: float) -> ReceivedMail:
-        try:
-            return self._collector.inbox.get(timeout=timeout)
-        except queue.Empty:
-            pytest.fail(
-                f"No e-mail reached the SMTP receiver within {timeout} s.\n"
-                f"{self.explain_missing_mail()}"
-            )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_receiver():
     """A real SMTP server on 127.0.0.1 that keeps what it receives."""
-    collector = _Collector()
-    port = _free_port()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield SmtpReceiver(port, collector)
-    controller.stop()
+    with SmtpReceiver() as receiver:
+        yield receiver
 
 
 @pytest.fixture

@@ -8,21 +8,15 @@ and a short outbox lease, so the killed worker's unacknowledged task and its hal
 come back within seconds instead of an hour.
 """
 
-import asyncio
 import datetime
-import email
-import email.policy
 import os
 import subprocess
 import sys
-import threading
 import time
 from decimal import Decimal
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -37,9 +31,9 @@ from tests.integration.conftest import (
     WORKER_START_TIMEOUT,
     WORKER_STOP_TIMEOUT,
     WorkerProcess,
-    _free_port,
     _test_database_url,
 )
+from tests.smtp import SmtpReceiver
 
 pytestmark = [
     pytest.mark.integration,
@@ -54,44 +48,11 @@ SENDING_LEASE = 3
 DELIVERY_TIMEOUT = 120
 
 
-class SlowInbox:
-    """Accepts a message only after a pause; counts deliveries begun and completed."""
-
-    def __init__(self, pause: float):
-        self.pause = pause
-        self._lock = threading.Lock()
-        self.started = 0
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
-        with self._lock:
-            self.started += 1
-        # A client that disconnects now cancels this coroutine: nothing is recorded.
-        await asyncio.sleep(self.pause)
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self._lock:
-            self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-    @property
-    def received(self) -> int:
-        with self._lock:
-            return len(self.messages)
-
-    def delivery_in_progress(self) -> bool:
-        with self._lock:
-            return self.started > len(self.messages)
-
-
 @pytest.fixture
 def slow_smtp():
-    inbox = SlowInbox(SMTP_PAUSE)
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    inbox.url = f"smtp://127.0.0.1:{port}"
-    yield inbox
-    controller.stop()
+    """An SMTP receiver that pauses before accepting each message."""
+    with SmtpReceiver(pause=SMTP_PAUSE) as receiver:
+        yield receiver
 
 
 @pytest.fixture
