@@ -1,5 +1,6 @@
 """The public application form."""
 
+from allauth.core import ratelimit
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
@@ -12,6 +13,11 @@ from members.views.errors import add_service_error
 class ApplyView(FormView):
     template_name = "members/apply.html"
     form_class = ApplicationForm
+
+    def post(self, request, *args, **kwargs):
+        # A public form that e-mails the secretariat: limit how often one address may post it.
+        refused = ratelimit.consume_or_429(request, action="apply")
+        return refused or super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:

@@ -148,3 +148,13 @@ def test_thank_you_page_renders_without_queries(client, django_assert_num_querie
     with django_assert_num_queries(0):
         response = client.get(reverse("members:apply_thanks"))
     assert response.status_code == 200
+
+
+def test_one_address_posting_the_form_too_often_is_stopped_and_nothing_is_saved(client):
+    url = reverse("members:apply")
+    for _ in range(10):
+        client.post(url, {})
+    response = client.post(url, _application_data())
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert not Application.objects.exists()
