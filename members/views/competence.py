@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, ListView, View
 
 from members import selectors, services
 from members.filters import CompetenceFilter
@@ -17,14 +17,21 @@ from members.permissions import MembersOnlyMixin, OrganisationAdminMixin
 from members.views.errors import add_service_error
 
 
-class CompetenceListView(MembersOnlyMixin, TemplateView):
-    template_name = "members/competence_list.html"
+class CompetenceListView(MembersOnlyMixin, ListView):
+    """Offers and needs grouped by area, a page at a time (a large network has thousands)."""
 
-    def get_context_data(self, **kwargs):
-        filterset = CompetenceFilter(
+    template_name = "members/competence_list.html"
+    context_object_name = "entries"
+    paginate_by = 100
+
+    def get_queryset(self):
+        self.filterset = CompetenceFilter(
             self.request.GET or None, queryset=selectors.competence_listing()
         )
-        return super().get_context_data(filter=filterset, entries=filterset.qs, **kwargs)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
 
 
 class OrganisationCompetenceMixin(OrganisationAdminMixin):

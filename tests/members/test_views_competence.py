@@ -143,8 +143,9 @@ def test_competence_page_query_count_does_not_grow_with_entries(
         CompetenceFactory(organisation=organisation, area=areas[n], kind=CompetenceKind.NEED)
     client.force_login(member_of(organisation))
     query = {"segment": _segment("cells").pk, "kind": ""}
-    # session, user, members-only check, the chosen segment, nav, area and segment choices, entries
-    with django_assert_num_queries(8):
+    # session, user, members-only check, the chosen segment, nav, area and segment choices,
+    # the page count, entries
+    with django_assert_num_queries(9):
         response = client.get(reverse("members:competence"), query)
     assert response.status_code == 200
     assert len(response.context["entries"]) == 2 * rows
@@ -286,3 +287,19 @@ def test_competence_form_query_count_is_fixed(
             _org_url("competence_edit", organisation, competence_pk=competence.pk)
         )
     assert response.status_code == 200
+
+
+def test_competence_page_shows_a_hundred_entries_a_page_and_keeps_the_filter(client):
+    areas = list(CompetenceArea.objects.all())
+    organisations = [active_organisation() for _ in range(5)]
+    for organisation in organisations:
+        for area in areas:
+            for kind in (CompetenceKind.OFFER, CompetenceKind.NEED):
+                CompetenceFactory(organisation=organisation, area=area, kind=kind)
+    total = len(organisations) * len(areas) * 2
+    client.force_login(member_of(organisations[0]))
+    first = client.get(reverse("members:competence"), {"kind": ""})
+    second = client.get(reverse("members:competence"), {"kind": "", "page": 2})
+    assert len(first.context["entries"]) == 100
+    assert len(second.context["entries"]) == total - 100
+    assert "?kind=&amp;page=2" in first.content.decode()
