@@ -1,11 +1,13 @@
 """Reporting periods: quarters by default, confirmed by companies, locked by the secretariat."""
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from activities.models import HourEntry, PeriodConfirmation, ReportingPeriod
@@ -40,12 +42,17 @@ def reporting_periods_create_quarters(
 
 
 def hours_confirm_period(
-    *, organisation: Organisation, period: ReportingPeriod, confirmed_by: User
+    *,
+    organisation: Organisation,
+    period: ReportingPeriod,
+    confirmed_by: User,
+    expected_hours: Decimal | None = None,
 ) -> PeriodConfirmation:
     """An organisation admin confirms the company's hours in a period: "we confirm these N hours".
 
-    The confirmation records the total at that moment, who confirmed (name kept) and when.
-    Confirming again updates it while the period is open.
+    The confirmation records the total, who confirmed (name kept) and when. ``expected_hours`` is
+    the total the admin was shown: if hours changed since, nothing is confirmed. Confirming again
+    updates it while the period is open.
     """
     if not OrganisationRole.objects.filter(
         organisation=organisation, user=confirmed_by, role=Role.ADMIN
@@ -62,6 +69,15 @@ def hours_confirm_period(
     if not total:
         raise ValidationError(
             _("There are no hours to confirm in %(period)s.") % {"period": period}
+        )
+    if expected_hours is not None and Decimal(expected_hours) != total:
+        raise ValidationError(
+            _(
+                "The hours changed while you looked: %(period)s now has %(hours)s hours. "
+                "Check them and confirm again."
+            )
+            % {"period": period.name, "hours": number_format(total, 2)},
+            code="total_changed",
         )
     values = {
         "hours": total,
@@ -80,6 +96,14 @@ def hours_confirm_period(
                 **values
             )
             return PeriodConfirmation.objects.get(organisation=organisation, period=period)
+
+
+def parse_expected_hours(value) -> Decimal:
+    """The total a confirmation form was showing; a clear error when it is missing or garbled."""
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("The confirmation form is incomplete; reload the page.")) from None
 
 
 def hours_lock_period(

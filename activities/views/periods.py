@@ -37,7 +37,10 @@ class PeriodConfirmView(OrganisationHoursAdminMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         try:
             confirmation = services.hours_confirm_period(
-                organisation=self.organisation, period=self.period, confirmed_by=request.user
+                organisation=self.organisation,
+                period=self.period,
+                confirmed_by=request.user,
+                expected_hours=services.parse_expected_hours(request.POST.get("hours")),
             )
         except ValidationError as error:
             return self.render_to_response(self.get_context_data(error=" ".join(error.messages)))

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from activities.models import ReportingPeriod
+from activities.models import PeriodConfirmation, ReportingPeriod
 from activities.services import hours, periods
 from members.models import Role
 from tests.factories import OrganisationFactory, ReportingPeriodFactory, member_of, taking_part
@@ -71,3 +71,17 @@ def test_lock_only_after_the_deadline_and_then_confirmation_is_closed(logged):
     assert period.is_locked
     with pytest.raises(ValidationError, match="is locked"):
         periods.hours_confirm_period(organisation=organisation, period=period, confirmed_by=admin)
+
+
+def test_confirmation_of_a_total_that_changed_meanwhile_is_refused(logged):
+    organisation, admin, period = logged
+    with pytest.raises(ValidationError) as error:
+        periods.hours_confirm_period(
+            organisation=organisation, period=period, confirmed_by=admin, expected_hours="7"
+        )
+    assert error.value.code == "total_changed"
+    assert not PeriodConfirmation.objects.exists()
+    periods.hours_confirm_period(
+        organisation=organisation, period=period, confirmed_by=admin, expected_hours="7.50"
+    )
+    assert PeriodConfirmation.objects.get().hours == Decimal("7.5")

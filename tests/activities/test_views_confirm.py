@@ -96,7 +96,9 @@ def test_the_confirm_page_shows_the_total_before_confirming(client, organisation
 def test_admin_confirms_the_period_and_the_list_shows_who_and_when(
     client, organisation, admin, period, logged
 ):
-    response = client.post(_url(organisation, period), follow=True)
+    page = client.get(_url(organisation, period)).content.decode()
+    assert '<input type="hidden" name="hours" value="9.50">' in page
+    response = client.post(_url(organisation, period), {"hours": "9.50"}, follow=True)
     content = response.content.decode()
     assert "You confirmed 9.5 hours in 2025 Q3." in content
     confirmation = PeriodConfirmation.objects.get()
@@ -114,9 +116,29 @@ def test_admin_confirms_the_period_and_the_list_shows_who_and_when(
 def test_confirming_a_period_without_hours_is_refused_with_the_reason(
     client, organisation, admin, period
 ):
-    response = client.post(_url(organisation, period))
+    response = client.post(_url(organisation, period), {"hours": "0"})
     assert response.status_code == 200
     assert "There are no hours to confirm in 2025 Q3." in response.content.decode()
+    assert not PeriodConfirmation.objects.exists()
+
+
+def test_hours_that_changed_after_the_page_was_shown_are_not_confirmed(
+    client, organisation, admin, period, logged
+):
+    HourEntry.objects.create(
+        organisation=organisation, person=admin, activity=logged, date=period.end_date, hours=1
+    )
+    response = client.post(_url(organisation, period), {"hours": "9.50"})
+    assert (
+        "The hours changed while you looked: 2025 Q3 now has 10.50 hours."
+        in response.content.decode()
+    )
+    assert not PeriodConfirmation.objects.exists()
+
+
+def test_a_confirmation_without_the_total_shown_is_refused(client, organisation, period, logged):
+    response = client.post(_url(organisation, period), {"hours": "ti"})
+    assert "The confirmation form is incomplete; reload the page." in response.content.decode()
     assert not PeriodConfirmation.objects.exists()
 
 
@@ -125,7 +147,7 @@ def test_a_locked_period_cannot_be_confirmed(client, organisation, period, logge
     content = client.get(_url(organisation, period)).content.decode()
     assert "The period is locked" in content
     assert "We confirm these" not in content
-    response = client.post(_url(organisation, period))
+    response = client.post(_url(organisation, period), {"hours": "9.50"})
     assert (
         "The reporting period 2025 Q3 is locked; its hours can no longer be changed."
         in response.content.decode()
