@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.exports import hours_csv
 from activities.models import HourEntry, ReportingPeriod
+from activities.selectors import with_lock_state
 from activities.services import hours as services
 
 
@@ -31,17 +32,9 @@ class LockFilter(admin.SimpleListFilter):
         return [("open", _("Open")), ("locked", _("In a locked period"))]
 
     def queryset(self, request, queryset):
-        locked = ReportingPeriod.objects.filter(locked_at__isnull=False)
-        in_locked = HourEntry.objects.none()
-        for period in locked:
-            in_locked = in_locked | queryset.filter(
-                date__gte=period.start_date, date__lte=period.end_date
-            )
-        if self.value() == "locked":
-            return queryset.filter(pk__in=in_locked.values("pk"))
-        if self.value() == "open":
-            return queryset.exclude(pk__in=in_locked.values("pk"))
-        return queryset
+        if self.value() not in ("open", "locked"):
+            return queryset
+        return with_lock_state(queryset).filter(in_locked_period=self.value() == "locked")
 
 
 class HourEntryAdminForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, HourEntry, Participation, ReportingPeriod
+from activities.selectors import locked_periods
 from members.models import Organisation, OrganisationRole, User
 
 MAX_HOURS_PER_DAY = Decimal(24)
@@ -84,9 +85,7 @@ def entry_errors(
 
 
 def locked_period_on(date: datetime.date) -> ReportingPeriod | None:
-    return ReportingPeriod.objects.filter(
-        start_date__lte=date, end_date__gte=date, locked_at__isnull=False
-    ).first()
+    return locked_periods().filter(start_date__lte=date, end_date__gte=date).first()
 
 
 def locked_message(period: ReportingPeriod) -> str:

@@ -5,12 +5,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from activities.models import HourEntry, PeriodConfirmation, ReportingPeriod
+from activities.models import PeriodConfirmation, ReportingPeriod
+from activities.selectors import hours_in_period
 from members.models import Organisation, OrganisationRole, Role, User
 
 QUARTER_STARTS = ((1, 1), (4, 1), (7, 1), (10, 1))
@@ -63,9 +63,7 @@ def hours_confirm_period(
             _("The reporting period %(period)s is locked; its hours can no longer be changed.")
             % {"period": period.name}
         )
-    total = HourEntry.objects.filter(
-        organisation=organisation, date__gte=period.start_date, date__lte=period.end_date
-    ).aggregate(total=Sum("hours"))["total"]
+    total = hours_in_period(organisation, period)
     if not total:
         raise ValidationError(
             _("There are no hours to confirm in %(period)s.") % {"period": period}

@@ -15,7 +15,6 @@ from activities.filters import HourEntryFilter
 from activities.forms import HourEntryForm, hours_text
 from activities.models import HourEntry
 from activities.services import hours as services
-from activities.views import queries
 from activities.views.mixins import OrganisationHoursMixin
 from members.views.errors import add_service_error
 from members.views.organisations import OrganisationChoiceView
@@ -36,7 +35,7 @@ class HourListView(OrganisationHoursMixin, ListView):
     def get_queryset(self):
         self.filterset = HourEntryFilter(
             self.request.GET or None,
-            queryset=queries.with_lock_state(self.visible_entries()),
+            queryset=selectors.with_lock_state(self.visible_entries()),
             activities=selectors.activities_open_for_hours(self.organisation),
             people=self.people(),
         )
@@ -48,7 +47,7 @@ class HourListView(OrganisationHoursMixin, ListView):
         if self.is_admin:
             today = timezone.localdate()
             context.update(
-                periods=queries.periods_with_confirmations(self.organisation, today),
+                periods=selectors.periods_with_confirmations(self.organisation, today),
                 over_limit=list(selectors.people_over_yearly_limit(today.year, self.organisation)),
                 limit_year=today.year,
                 statement_years=[

@@ -8,10 +8,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from activities import selectors
 from activities.forms import hours_text
 from activities.models import PeriodConfirmation, ReportingPeriod
 from activities.services import periods as services
-from activities.views import queries
 from activities.views.mixins import OrganisationHoursAdminMixin
 
 
@@ -27,7 +27,7 @@ class PeriodConfirmView(OrganisationHoursAdminMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             period=self.period,
-            total=queries.hours_in_period(self.organisation, self.period),
+            total=selectors.hours_in_period(self.organisation, self.period),
             confirmation=PeriodConfirmation.objects.filter(
                 organisation=self.organisation, period=self.period
             ).first(),

@@ -12,7 +12,6 @@ from django.views.generic import FormView, View
 
 from activities import selectors, statements, tasks
 from activities.forms import MAX_YEAR, MIN_YEAR, YearForm
-from activities.views import queries
 from activities.views.mixins import StaffMixin, StaffOrOrganisationAdminMixin
 from portal import jobs
 from portal.job_views import register_job_kind
@@ -54,7 +53,7 @@ class StaffHoursView(StaffMixin, FormView):
             year=self.year,
             over_limit=list(selectors.people_over_yearly_limit(self.year)),
             limit=selectors.YEARLY_HOURS_LIMIT,
-            organisations=queries.organisations_with_hours(self.year),
+            organisations=selectors.organisations_with_hours(self.year),
             **kwargs,
         )
 

@@ -15,7 +15,6 @@ from django.views.generic import TemplateView
 
 from activities import selectors
 from activities.forms import WeekGridForm
-from activities.views import queries
 from activities.views.mixins import OrganisationHoursMixin
 from members.models import User
 
@@ -73,7 +72,7 @@ class WeekGridView(OrganisationHoursMixin, TemplateView):
             entries=selectors.hour_entries_for(self.organisation).filter(
                 person=self.person, date__gte=self.monday, date__lte=sunday
             ),
-            locked_periods=queries.locked_periods().filter(
+            locked_periods=selectors.locked_periods().filter(
                 start_date__lte=sunday, end_date__gte=self.monday
             ),
         )

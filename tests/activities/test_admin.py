@@ -131,5 +131,24 @@ def test_hour_entry_changelist_query_count_does_not_grow(
         )
     ReportingPeriodFactory()
     url = reverse("admin:activities_hourentry_changelist")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert staff_client.get(url).status_code == 200
+
+
+def test_hour_entry_filter_separates_open_and_locked_periods(staff_client):
+    organisation = OrganisationFactory()
+    person = member_of(organisation)
+    activity = taking_part(organisation).activity
+    period = ReportingPeriodFactory(locked_at=timezone.now())
+    locked = HourEntry.objects.create(
+        organisation=organisation, person=person, activity=activity, date=period.start_date, hours=1
+    )
+    open_entry = HourEntry.objects.create(
+        organisation=organisation, person=person, activity=activity, date=YESTERDAY, hours=2
+    )
+    url = reverse("admin:activities_hourentry_changelist")
+    shown = {
+        value: list(staff_client.get(url, {"locked": value}).context["cl"].result_list)
+        for value in ("open", "locked")
+    }
+    assert shown == {"open": [open_entry], "locked": [locked]}
