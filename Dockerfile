@@ -50,5 +50,6 @@ USER portal
 
 EXPOSE 8000
 
-# Migrations and collectstatic run on every start, then gunicorn serves the portal.
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py collectstatic --noinput && exec gunicorn battery_norway.wsgi --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]
+# Migrations and collectstatic run on every start, then gunicorn serves the portal with the
+# settings in gunicorn.conf.py (port 8000, WEB_CONCURRENCY workers, no Server banner).
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py collectstatic --noinput && exec gunicorn --config gunicorn.conf.py battery_norway.wsgi"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ActivityKind, ActivityStatus, HourEntry, ReportingPeriod
 from members.models import User, ValueChainSegment
+from portal.forms import PortalForm
 
 
 def date_input() -> forms.DateInput:
@@ -33,6 +34,7 @@ class ActivityFilter(django_filters.FilterSet):
     class Meta:
         model = Activity
         fields = []
+        form = PortalForm  # strict numbers and dates, no control characters
 
 
 class HourEntryFilter(django_filters.FilterSet):
@@ -60,6 +62,7 @@ class HourEntryFilter(django_filters.FilterSet):
     class Meta:
         model = HourEntry
         fields = []
+        form = PortalForm  # strict numbers and dates, no control characters
 
     def __init__(self, *args, activities, people, **kwargs):
         super().__init__(*args, **kwargs)

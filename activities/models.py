@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_scopes import ScopedManager
 
 from members.models import CompetenceArea, Organisation, ValueChainSegment
 
@@ -83,10 +84,14 @@ class Activity(models.Model):
         ordering = ["-start_date", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="activity_ends_after_start"
+                condition=Q(end_date__gte=F("start_date")),
+                name="activity_ends_after_start",
+                violation_error_message=_("The activity cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(planned_hours__gte=0), name="planned_hours_positive"
+                condition=Q(planned_hours__gte=0),
+                name="planned_hours_positive",
+                violation_error_message=_("Planned hours cannot be negative."),
             ),
         ]
 
@@ -165,10 +170,16 @@ class ReportingPeriod(models.Model):
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="period_ends_after_start"
+                condition=Q(end_date__gte=F("start_date")),
+                name="period_ends_after_start",
+                violation_error_message=_("A reporting period cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(deadline__gte=F("end_date")), name="deadline_after_period"
+                condition=Q(deadline__gte=F("end_date")),
+                name="deadline_after_period",
+                violation_error_message=_(
+                    "The reporting deadline cannot be before the period ends."
+                ),
             ),
             models.UniqueConstraint(fields=["start_date"], name="one_period_per_start"),
         ]
@@ -205,13 +216,18 @@ class HourEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Organisation-private: reachable only inside an organisation scope (portal/scoping.py).
+    objects = ScopedManager(organisation="organisation")
+
     class Meta:
         verbose_name = _("hour entry")
         verbose_name_plural = _("hour entries")
         ordering = ["-date", "person__email"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(hours__gt=0) & Q(hours__lte=24), name="hours_between_0_and_24"
+                condition=Q(hours__gt=0) & Q(hours__lte=24),
+                name="hours_between_0_and_24",
+                violation_error_message=_("Hours must be more than 0 and at most 24."),
             ),
         ]
         indexes = [
@@ -239,6 +255,9 @@ class PeriodConfirmation(models.Model):
     confirmed_by_name = models.CharField(_("confirmed by"), max_length=200)
     confirmed_at = models.DateTimeField(_("confirmed at"))
 
+    # Organisation-private: reachable only inside an organisation scope (portal/scoping.py).
+    objects = ScopedManager(organisation="organisation")
+
     class Meta:
         verbose_name = _("confirmation of hours")
         verbose_name_plural = _("confirmations of hours")
@@ -263,7 +282,13 @@ class HourlyRate(models.Model):
         verbose_name = _("hourly rate")
         verbose_name_plural = _("hourly rates")
         ordering = ["-year"]
-        constraints = [models.CheckConstraint(condition=Q(rate__gt=0), name="rate_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate__gt=0),
+                name="rate_positive",
+                violation_error_message=_("The hourly rate must be more than 0."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.year}: {self.rate}"
@@ -283,7 +308,11 @@ class PersonRate(models.Model):
         verbose_name_plural = _("personal hourly rates")
         constraints = [
             models.UniqueConstraint(fields=["person", "year"], name="one_rate_per_person_year"),
-            models.CheckConstraint(condition=Q(rate__gt=0), name="person_rate_positive"),
+            models.CheckConstraint(
+                condition=Q(rate__gt=0),
+                name="person_rate_positive",
+                violation_error_message=_("The hourly rate must be more than 0."),
+            ),
         ]
 
     def __str__(self):

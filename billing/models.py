@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 from members.models import Organisation, ParticipantType, SizeBand
 from members.validators import validate_organisation_number
@@ -121,7 +122,11 @@ class FeeAmount(models.Model):
             models.UniqueConstraint(
                 fields=["schedule", "participant_type", "size_band"], name="one_amount_per_cell"
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="fee_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="fee_amount_not_negative",
+                violation_error_message=_("A fee cannot be negative."),
+            ),
         ]
 
     def __str__(self):
@@ -241,6 +246,9 @@ class Invoice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
+    # Organisation-private: reachable only inside an organisation scope (portal/scoping.py).
+    objects = ScopedManager(organisation="organisation")
+
     class Meta:
         verbose_name = _("invoice or credit note")
         verbose_name_plural = _("invoices and credit notes")
@@ -251,11 +259,17 @@ class Invoice(models.Model):
                 fields=["organisation", "fee_year"],
                 condition=Q(kind="invoice", fee_year__isnull=False) & ~Q(status="credited"),
                 name="one_fee_invoice_per_organisation_and_year",
+                violation_error_message=_(
+                    "This organisation already has a fee invoice for that year."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind="invoice", credits__isnull=True)
                 | Q(kind="credit_note", credits__isnull=False),
                 name="credit_note_references_an_invoice",
+                violation_error_message=_(
+                    "A credit note must refer to the invoice it corrects, and an invoice cannot."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["kid"]), models.Index(fields=["status", "due_date"])]
@@ -289,6 +303,9 @@ class InvoiceLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
     amount = models.DecimalField(_("amount excl. VAT"), max_digits=12, decimal_places=2)
 
+    # Organisation-private: reachable only inside an organisation scope (portal/scoping.py).
+    objects = ScopedManager(organisation="invoice__organisation")
+
     class Meta:
         ordering = ["invoice", "position"]
         constraints = [
@@ -318,12 +335,19 @@ class Payment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Organisation-private: reachable only inside an organisation scope (portal/scoping.py).
+    objects = ScopedManager(organisation="invoice__organisation")
+
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-paid_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_positive",
+                violation_error_message=_("A payment must be more than 0."),
+            ),
         ]
 
     def __str__(self):
@@ -336,6 +360,9 @@ class PaymentReminder(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="reminders")
     level = models.PositiveSmallIntegerField(_("reminder"))
     sent_on = models.DateField(_("sent on"))
+
+    # Organisation-private: reachable only inside an organisation scope (portal/scoping.py).
+    objects = ScopedManager(organisation="invoice__organisation")
 
     class Meta:
         verbose_name = _("payment reminder")

@@ -13,6 +13,7 @@ from members.models import (
     ParticipantType,
     ValueChainSegment,
 )
+from portal.forms import PortalForm
 
 
 class DirectoryFilter(django_filters.FilterSet):
@@ -35,6 +36,7 @@ class DirectoryFilter(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields = []
+        form = PortalForm  # strict numbers and dates, no control characters
 
     def filter_participant_type(self, queryset, name, value):
         of_type = selectors.organisations_active_on(participant_type=value)
@@ -62,6 +64,7 @@ class CompetenceFilter(django_filters.FilterSet):
     class Meta:
         model = Competence
         fields = []
+        form = PortalForm  # strict numbers and dates, no control characters
 
     def filter_segment(self, queryset, name, value):
         """An entry about a segment matches it; an entry about no segment in particular

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from members.models import (
@@ -11,6 +10,7 @@ from members.models import (
     Competence,
     CompetenceArea,
     CompetenceKind,
+    Invitation,
     Organisation,
     ParticipantType,
     Role,
@@ -19,23 +19,7 @@ from members.models import (
 )
 from members.services import PROFILE_FIELDS
 from members.validators import normalise_organisation_number
-
-
-class PortalForm(forms.Form):
-    required_css_class = "required"
-    error_css_class = "has-error"
-
-
-def portal_formfield(model_field, **kwargs):
-    """Model fields' form fields; addresses typed without a scheme become https://."""
-    if isinstance(model_field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return model_field.formfield(**kwargs)
-
-
-class PortalModelForm(forms.ModelForm):
-    required_css_class = "required"
-    error_css_class = "has-error"
+from portal.forms import PortalForm, PortalModelForm, portal_formfield
 
 
 def segment_choices_field() -> forms.ModelMultipleChoiceField:
@@ -108,7 +92,9 @@ class OrganisationProfileForm(PortalModelForm):
 
 
 class InvitationForm(PortalForm):
-    email = forms.EmailField(label=_("E-mail address"))
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=Invitation._meta.get_field("email").max_length
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
 
 

@@ -10,9 +10,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 from members.validators import validate_organisation_number
 
@@ -231,11 +233,15 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="membership_ends_after_start",
+                violation_error_message=_("A membership period cannot end before it starts."),
             ),
             models.UniqueConstraint(
                 fields=["organisation"],
                 condition=Q(end_date__isnull=True, status__in=["applied", "active"]),
                 name="one_open_membership_per_organisation",
+                violation_error_message=_(
+                    "This organisation already has an open membership period."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["organisation", "start_date"])]
@@ -310,10 +316,27 @@ class Invitation(models.Model):
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
+    # Organisation-private: reachable only inside an organisation scope (portal/scoping.py).
+    objects = ScopedManager(organisation="organisation")
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+        constraints = [
+            # The natural key of an open invitation. "Not expired" cannot be part of an index
+            # condition (it depends on the clock), so an expired one still counts until it is
+            # revoked: invitation_create revokes the earlier ones before it adds a new one.
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_address",
+                violation_error_message=_(
+                    "An invitation to this address is already open for this organisation."
+                ),
+            )
+        ]
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"

@@ -6,8 +6,7 @@ Every member-facing read starts from ``organisations_for(user)``: another compan
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from members.models import (
@@ -16,7 +15,6 @@ from members.models import (
     MembershipStatus,
     Organisation,
     OrganisationRole,
-    Role,
     User,
 )
 
@@ -29,15 +27,19 @@ def organisations_for(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(roles__user=user)
 
 
-def organisation_for_member(*, user: User, pk: int) -> Organisation:
-    """The organisation ``pk`` if ``user`` belongs to it, else 404."""
-    return get_object_or_404(organisations_for(user), pk=pk)
-
-
-def organisation_for_admin(*, user: User, pk: int) -> Organisation:
-    """The organisation ``pk`` if ``user`` is one of its admins, else 404."""
-    return get_object_or_404(
-        Organisation.objects.filter(roles__user=user, roles__role=Role.ADMIN), pk=pk
+def organisations_for_navigation(user: User) -> list[Organisation]:
+    """The user's organisations, each with ``user_role`` (their role in it) and
+    ``is_active_participant`` (today), in one query: the navigation and the permissions of the
+    request (``portal.rules``) share it."""
+    if not user.is_authenticated:
+        return []
+    active_today = membership_periods_covering(timezone.localdate()).filter(
+        status__in=COUNTING_STATUSES, organisation=OuterRef("pk")
+    )
+    return list(
+        organisations_for(user)
+        .annotate(user_role=F("roles__role"), is_active_participant=Exists(active_today))
+        .only("id", "name")
     )
 
 
@@ -48,16 +50,6 @@ def roles_of(user: User) -> QuerySet[OrganisationRole]:
         .select_related("organisation")
         .order_by("organisation__name")
     )
-
-
-def role_of(*, user: User, organisation: Organisation) -> OrganisationRole | None:
-    return OrganisationRole.objects.filter(user=user, organisation=organisation).first()
-
-
-def is_organisation_admin(*, user: User, organisation: Organisation) -> bool:
-    return OrganisationRole.objects.filter(
-        user=user, organisation=organisation, role=Role.ADMIN
-    ).exists()
 
 
 def membership_periods_covering(on: datetime.date) -> QuerySet[Membership]:

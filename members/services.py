@@ -219,7 +219,15 @@ def invitation_create(
     role: str = Role.MEMBER,
     invited_by: User | None = None,
 ) -> Invitation:
-    """Invite someone by e-mail. The e-mail is sent by Celery after the transaction commits."""
+    """Invite someone by e-mail. The e-mail is sent by Celery after the transaction commits.
+
+    A new invitation replaces the open ones to the same address (they are revoked), so at most
+    one invitation per address and organisation is open; the database enforces that too
+    (``invitation_one_open_per_address``). When two invitations to one address race, the
+    second INSERT fails: the invitation the first one made is returned if it is the same
+    (same role, so no second e-mail), else the second is refused with a clear message. One
+    transaction (a savepoint inside a caller's).
+    """
     from members import tasks
 
     email = email.strip().lower()
@@ -229,24 +237,59 @@ def invitation_create(
         raise ValidationError(
             {"email": _("This person already belongs to the organisation.")}, code="already_member"
         )
-    with transaction.atomic():
-        Invitation.objects.filter(
-            organisation=organisation,
-            email=email,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-        ).update(revoked_at=timezone.now())
-        invitation = Invitation.objects.create(
-            organisation=organisation,
-            email=email,
-            role=role,
-            invited_by=invited_by,
-            expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
-        )
-        transaction.on_commit(
-            lambda: tasks.send_invitation_email.delay(invitation_id=invitation.pk)
-        )
+    open_ones = Invitation.objects.filter(
+        organisation=organisation,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    )
+    try:
+        with transaction.atomic():
+            open_ones.update(revoked_at=timezone.now())
+            invitation = Invitation.objects.create(
+                organisation=organisation,
+                email=email,
+                role=role,
+                invited_by=invited_by,
+                expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+            )
+            transaction.on_commit(
+                lambda: tasks.send_invitation_email.delay(invitation_id=invitation.pk)
+            )
+    except IntegrityError:
+        # A concurrent invitation to the same address committed first.
+        existing = open_ones.first()
+        if existing is not None and existing.role == role:
+            return existing
+        raise ValidationError(
+            {"email": _("An invitation to this address is already open for this organisation.")},
+            code="invitation_open",
+        ) from None
     return invitation
+
+
+def invitation_address_refusal(*, invitation: Invitation, user: User) -> ValidationError | None:
+    """Why ``user`` may not accept ``invitation``, or None when they may.
+
+    The link is a bearer token that may be forwarded, so the account must own the invited
+    address: one of its addresses, verified, equal to the invited one (case-insensitively).
+    """
+    from allauth.account.models import EmailAddress
+
+    addresses = EmailAddress.objects.filter(user=user, email__iexact=invitation.email)
+    if any(address.verified for address in addresses):
+        return None
+    if addresses:
+        return ValidationError(
+            _("Confirm the address %(email)s before you accept the invitation sent to it."),
+            code="address_unverified",
+            params={"email": invitation.email},
+        )
+    return ValidationError(
+        _("This invitation is for %(email)s. Sign in with that address to accept it."),
+        code="address_mismatch",
+        params={"email": invitation.email},
+    )
 
 
 def invitation_accept(
@@ -256,11 +299,12 @@ def invitation_accept(
     full_name: str = "",
     password: str | None = None,
 ) -> OrganisationRole:
-    """Use an invitation once, before it expires.
+    """Use an invitation once, before it expires, for the invited address only.
 
-    A signed-in ``user`` joins with their account; otherwise an account is created for the
-    invited address with ``full_name`` and ``password``, its e-mail counted as verified because
-    the link reached that inbox.
+    A signed-in ``user`` joins with their account only if it has the invited address verified
+    (``invitation_address_refusal``); otherwise an account is created for the invited address
+    with ``full_name`` and ``password``, its e-mail counted as verified because the link reached
+    that inbox. One transaction, the invitation row locked.
     """
     from allauth.account.models import EmailAddress
 
@@ -283,6 +327,8 @@ def invitation_accept(
                 email=invitation.email, password=password, full_name=full_name
             )
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        elif refusal := invitation_address_refusal(invitation=invitation, user=user):
+            raise refusal
         organisation_role = person_add(
             organisation=invitation.organisation, user=user, role=invitation.role
         )

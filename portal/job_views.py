@@ -2,12 +2,11 @@
 
 Generic over kinds of job (statements, invoice runs, imports): an app names its kind with
 ``register_job_kind`` so the page can title it. Only the person who started a job, or staff,
-sees it; anyone else gets a 404.
+sees it (``portal.view_job``); anyone else gets a 404.
 """
 
 import os
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, View
 
 from portal.models import Job, JobStatus
+from portal.permissions import PermissionRequiredMixin
 
 REFRESH_SECONDS = 3
 
@@ -31,13 +31,6 @@ def register_job_kind(kind: str, label: Promise | str) -> None:
 
 def job_title(job: Job) -> Promise | str:
     return _job_kinds.get(job.kind, _("Background job"))
-
-
-def visible_job(user, pk: int) -> Job:
-    job = get_object_or_404(Job, pk=pk)
-    if not (user.is_staff or job.started_by_id == user.pk):
-        raise Http404
-    return job
 
 
 def is_finished(job: Job) -> bool:
@@ -56,9 +49,16 @@ def download_url(job: Job) -> str | None:
     return None
 
 
-class JobMixin(LoginRequiredMixin):
+class JobMixin(PermissionRequiredMixin):
+    permission_required = "portal.view_job"
+    job: Job
+
+    def get_permission_object(self) -> Job:
+        self.job = get_object_or_404(Job, pk=self.kwargs["pk"])
+        return self.job
+
     def get_job(self) -> Job:
-        return visible_job(self.request.user, self.kwargs["pk"])
+        return self.job
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -1,7 +1,9 @@
-"""Cross-cutting records: the e-mail outbox and background jobs with visible progress."""
+"""Cross-cutting records: the e-mail outbox, background jobs with visible progress, and the
+claims of one-time form submission tokens."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -84,3 +86,33 @@ class Job(models.Model):
         if self.status == JobStatus.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class SubmissionClaim(models.Model):
+    """The first use of a form's one-time submission token; written only by ``portal.submission``.
+
+    The unique constraint is what makes a double click harmless: of two requests carrying the
+    same token, only one INSERT succeeds, and the other waits for ``location`` and answers with
+    the same redirect instead of running the view again.
+    """
+
+    owner = models.CharField(_("session or user"), max_length=80)
+    token = models.CharField(_("token"), max_length=64)
+    path = models.TextField(_("form action"))
+    claimed_at = models.DateTimeField(_("claimed"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("answer"), null=True, blank=True)
+    location = models.TextField(_("redirected to"), blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "token"], name="submission_claim_one_per_token"
+            )
+        ]
+        indexes = [models.Index(fields=["claimed_at"])]
+
+    def __str__(self):
+        return f"{self.path} ({self.claimed_at:%Y-%m-%d %H:%M})"

@@ -19,6 +19,12 @@ SENDING_LEASE = datetime.timedelta(seconds=getattr(settings, "OUTBOX_SENDING_LEA
 LOST_TASK_AFTER = datetime.timedelta(minutes=2)
 
 
+# Raised while a message is built: BadHeaderError (a line break in a header) is a ValueError;
+# an address or header that cannot be encoded raises a UnicodeError, which is one too.
+BUILD_ERRORS = (ValueError,)
+SUBJECT_LENGTH = OutboundEmail._meta.get_field("subject").max_length
+
+
 class TransientEmailError(Exception):
     """Delivery failed in a way worth retrying (connection refused, 4xx reply)."""
 
@@ -34,21 +40,30 @@ def email_enqueue(
     """Record a send request and queue its delivery after commit; returns (row, created).
 
     The same ``key`` twice is one e-mail: the second call returns the first row, queues nothing.
+    A message that cannot be built (a line break a name carried into the subject, say) is
+    recorded as failed with the reason, for the secretariat to see; it is never queued.
     """
     from portal import tasks
 
+    email = OutboundEmail(
+        key=key,
+        recipients=list(recipients),
+        subject=subject[:SUBJECT_LENGTH],
+        body=body,
+        attachments=attachments or [],
+    )
+    try:
+        _message(email, with_attachments=False).message()
+    except BUILD_ERRORS as error:
+        email.status = EmailStatus.FAILED
+        email.last_error = _reason(error)
     try:
         with transaction.atomic():
-            email = OutboundEmail.objects.create(
-                key=key,
-                recipients=list(recipients),
-                subject=subject,
-                body=body,
-                attachments=attachments or [],
-            )
+            email.save(force_insert=True)
     except IntegrityError:
         return OutboundEmail.objects.get(key=key), False
-    transaction.on_commit(lambda: tasks.send_outbound_email.delay(email_id=email.pk))
+    if email.status == EmailStatus.QUEUED:
+        transaction.on_commit(lambda: tasks.send_outbound_email.delay(email_id=email.pk))
     return email, True
 
 
@@ -74,8 +89,7 @@ def email_claim(*, email_id: int, now: datetime.datetime | None = None) -> Outbo
     return email
 
 
-def email_deliver(*, email: OutboundEmail) -> None:
-    """Hand a claimed row to the mail server and record the outcome."""
+def _message(email: OutboundEmail, *, with_attachments: bool = True) -> EmailMessage:
     message = EmailMessage(
         subject=email.subject,
         body=email.body,
@@ -83,9 +97,27 @@ def email_deliver(*, email: OutboundEmail) -> None:
         to=email.recipients,
         headers={"Message-ID": f"<outbox-{email.pk}@{settings.OUTBOX_MESSAGE_ID_DOMAIN}>"},
     )
-    for attachment in email.attachments:
+    for attachment in email.attachments if with_attachments else ():
         with default_storage.open(attachment["path"], "rb") as handle:
             message.attach(attachment["filename"], handle.read(), attachment["mimetype"])
+    return message
+
+
+def email_deliver(*, email: OutboundEmail) -> None:
+    """Hand a claimed row to the mail server and record the outcome.
+
+    A message that cannot be built is a lasting failure with its reason; a stored attachment
+    that cannot be read is retried like a connection error.
+    """
+    try:
+        message = _message(email)
+        message.message()  # builds the headers: a line break in one raises here
+    except BUILD_ERRORS as error:
+        _record_failure(email, error, transient=False)
+        return
+    except OSError as error:
+        _record_failure(email, error, transient=True)
+        raise TransientEmailError(str(error)) from error
     try:
         message.send()
     except smtplib.SMTPResponseException as error:  # the server answered with an error code
@@ -112,8 +144,12 @@ def _record_failure(email: OutboundEmail, error: Exception, *, transient: bool) 
     lasting = not transient or email.attempts >= MAX_ATTEMPTS
     OutboundEmail.objects.filter(pk=email.pk).update(
         status=EmailStatus.FAILED if lasting else EmailStatus.RETRYING,
-        last_error=f"{error.__class__.__name__}: {error}"[:2000],
+        last_error=_reason(error),
     )
+
+
+def _reason(error: Exception) -> str:
+    return f"{error.__class__.__name__}: {error}"[:2000]
 
 
 def email_resend(*, email: OutboundEmail) -> OutboundEmail:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from portal import outbox
+from portal import outbox, submission
 
 
 @shared_task(
@@ -22,3 +22,8 @@ def send_outbound_email(self, *, email_id: int) -> None:
 @shared_task(name="portal.dispatch_pending_emails")
 def dispatch_pending_emails() -> int:
     return outbox.emails_dispatch_pending()
+
+
+@shared_task(name="portal.purge_submission_claims")
+def purge_submission_claims() -> int:
+    return submission.submission_claims_purge()

@@ -5,8 +5,30 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
+from django_scopes import scopes_disabled
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from battery_norway.celery import app as celery_app
+
+# Property-based tests (tests/fuzz/): a small budget in `make test`, a deep search in
+# `make fuzz` (HYPOTHESIS_PROFILE=long). No example database: runs are repeatable from the seed.
+_HYPOTHESIS_COMMON = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+}
+hypothesis_settings.register_profile(
+    "default", max_examples=5, derandomize=True, **_HYPOTHESIS_COMMON
+)
+hypothesis_settings.register_profile(
+    "long", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", 1000)), **_HYPOTHESIS_COMMON
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 SEEDING_MIGRATIONS = {
     # a model whose rows a data migration seeds -> that migration
@@ -25,6 +47,15 @@ def _reference_data(request):
     for label, migration in SEEDING_MIGRATIONS.items():
         if not apps.get_model(label).objects.exists():
             importlib.import_module(migration).create(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _test_code_queries_across_organisations():
+    """The test body (and its fixtures) may query every organisation's rows; requests through
+    the test client still run under the middleware's enabled scope, so a view that forgets its
+    organisation scope raises ScopeError in tests."""
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture(autouse=True)

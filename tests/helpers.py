@@ -1,5 +1,7 @@
 """Small helpers shared by view and admin tests."""
 
+import re
+
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -31,3 +33,8 @@ def run_action(client, model, action, objects, **form):
 
 def messages_of(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def submission_tokens(response) -> list[str]:
+    """The one-time submission tokens of a page's forms, in page order."""
+    return re.findall(r'name="submission_token" value="([^"]+)"', response.content.decode())

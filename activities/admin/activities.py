@@ -1,4 +1,3 @@
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext
@@ -7,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, ActivityDecision, ActivityStatus, Participation
 from activities.services import activities as services
 from portal.admin_actions import apply_to_each, form_action
+from portal.admin_audit import AuditlogHistoryAdminMixin
+from portal.forms import PortalForm
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
 
 

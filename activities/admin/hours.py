@@ -1,13 +1,14 @@
-from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from activities.exports import hours_csv
+from activities.exports import hours_response
 from activities.models import HourEntry, ReportingPeriod
 from activities.selectors import with_lock_state
 from activities.services import hours as services
+from portal.forms import PortalModelForm
+from portal.parsing import INTEGER_MAX, parse_integer
 
 
 class PeriodFilter(admin.SimpleListFilter):
@@ -18,7 +19,11 @@ class PeriodFilter(admin.SimpleListFilter):
         return [(period.pk, period.name) for period in ReportingPeriod.objects.all()]
 
     def queryset(self, request, queryset):
-        period = ReportingPeriod.objects.filter(pk=self.value()).first() if self.value() else None
+        try:
+            pk = parse_integer(self.value(), min_value=1, max_value=INTEGER_MAX)
+        except ValidationError:
+            return queryset  # absent, or not an id: no period chosen
+        period = ReportingPeriod.objects.filter(pk=pk).first()
         if period is None:
             return queryset
         return queryset.filter(date__gte=period.start_date, date__lte=period.end_date)
@@ -37,7 +42,7 @@ class LockFilter(admin.SimpleListFilter):
         return with_lock_state(queryset).filter(in_locked_period=self.value() == "locked")
 
 
-class HourEntryAdminForm(forms.ModelForm):
+class HourEntryAdminForm(PortalModelForm):
     class Meta:
         model = HourEntry
         fields = ("organisation", "person", "activity", "date", "hours", "description")
@@ -114,9 +119,5 @@ class HourEntryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected entries to CSV"))
     def export_csv(self, request, queryset):
-        response = HttpResponse(
-            hours_csv(queryset.select_related("person", "activity", "organisation")),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = 'attachment; filename="hours.csv"'
-        return response
+        entries = queryset.select_related("person", "activity", "organisation")
+        return hours_response(entries, file_format="csv", filename="hours.csv")

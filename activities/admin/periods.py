@@ -8,9 +8,10 @@ from activities.models import PeriodConfirmation, ReportingPeriod
 from activities.services import periods as services
 from activities.services import reminders
 from portal.admin_actions import apply_to_each
+from portal.forms import PortalForm
 
 
-class QuartersForm(forms.Form):
+class QuartersForm(PortalForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 

@@ -2,17 +2,19 @@
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
 from activities.models import Activity, HourEntry, Participation, ReportingPeriod
 from activities.selectors import locked_periods
 from members.models import Organisation, OrganisationRole, User
+from portal import parsing
 
 MAX_HOURS_PER_DAY = Decimal(24)
 QUARTER = Decimal("0.25")
@@ -29,14 +31,14 @@ class EntryData:
 
 
 def parse_hours(value) -> Decimal:
-    """Turn '1,5', '1.5' or 1.5 into Decimal('1.5'); a clear error otherwise."""
+    """Turn '1,5', '1.5' or 1.5 into Decimal('1.5'); a clear error otherwise.
+
+    The grammar is ``portal.parsing``'s (ASCII digits, no exponent); the range is the rules'.
+    """
     try:
-        hours = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
+        return parsing.parse_decimal(value, signed=True, comma=True)
+    except ValidationError:
         raise ValidationError({"hours": _("Enter hours as a number, e.g. 1.5.")}) from None
-    if not hours.is_finite():
-        raise ValidationError({"hours": _("Enter hours as a number, e.g. 1.5.")})
-    return hours
 
 
 def entry_errors(
@@ -95,10 +97,13 @@ def locked_message(period: ReportingPeriod) -> str:
 
 
 def person_hours_on(person: User, date: datetime.date, *, excluding: HourEntry | None = None):
-    entries = HourEntry.objects.filter(person=person, date=date)
-    if excluding is not None:
-        entries = entries.exclude(pk=excluding.pk)
-    return entries.aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    # A person's day counts across every organisation they log hours for, whichever
+    # organisation's page asks: deliberately outside the organisation scope.
+    with scopes_disabled():
+        entries = HourEntry.objects.filter(person=person, date=date)
+        if excluding is not None:
+            entries = entries.exclude(pk=excluding.pk)
+        return entries.aggregate(total=Sum("hours"))["total"] or Decimal(0)
 
 
 def _lock_person(person: User) -> None:

@@ -1,8 +1,18 @@
-"""Import hour entries from CSV or Excel: the whole file is checked first; all or nothing."""
+"""Import hour entries from CSV or Excel: the whole file is checked first; all or nothing.
+
+A CSV file is UTF-8 with the delimiter the first line uses: ``;`` as the template declares
+(``activities.exports.DELIMITER``), or ``,``. No guessing from the data: a comma inside a
+description is text. Reading is bounded before anything is parsed: the number of rows
+(``MAX_ROWS``), the length of a line (``MAX_LINE_CHARS``) and of a cell, and for a workbook
+the uncompressed size of the whole file (``MAX_UNCOMPRESSED_BYTES``, from the zip directory
+before openpyxl opens it) and the sheet's declared dimensions. Dates and numbers are read by
+``portal.parsing``, the same grammar as the bank file's.
+"""
 
 import csv
 import datetime
 import io
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,10 +24,15 @@ from django.utils.translation import gettext as _
 from activities.models import Activity, HourEntry
 from activities.services.hours import EntryData, entry_errors, parse_hours, person_hours_on
 from members.models import Organisation, User
+from portal import parsing
 
 COLUMNS = ("date", "email", "activity_id", "hours", "description")
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+DELIMITERS = (";", ",")
 MAX_ROWS = 5000
+MAX_COLUMNS = 20
+MAX_LINE_CHARS = 4000  # five columns; a description holds at most 300 characters
+MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
+DESCRIPTION_MAX_LENGTH = HourEntry._meta.get_field("description").max_length
 
 
 @dataclass
@@ -34,39 +49,101 @@ class ImportRejectedError(Exception):
 
 def read_rows(*, content: bytes, filename: str) -> list[dict]:
     """Rows of a CSV (comma or semicolon, UTF-8) or .xlsx file as dicts keyed by ``COLUMNS``."""
-    if filename.lower().endswith(".xlsx"):
-        return _read_excel(content)
-    if filename.lower().endswith(".csv"):
-        return _read_csv(content)
-    raise ValidationError(_("Upload a .csv or .xlsx file."))
+    return TableReader(content=content, filename=filename).rows()
 
 
-def _read_csv(content: bytes) -> list[dict]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(_("The CSV file must be saved as UTF-8.")) from None
-    dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;") if text.strip() else csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    return _rows_from(list(reader))
+class TableReader:
+    """Reads an uploaded table within the limits; ``rows_read`` says how far it read."""
 
+    def __init__(self, *, content: bytes, filename: str):
+        self.content = content
+        self.filename = filename.lower()
+        self.rows_read = 0
 
-def _read_excel(content: bytes) -> list[dict]:
-    from openpyxl import load_workbook
+    def rows(self) -> list[dict]:
+        if self.filename.endswith(".xlsx"):
+            return _rows_from(self._excel_table())
+        if self.filename.endswith(".csv"):
+            return _rows_from(self._csv_table())
+        raise ValidationError(_("Upload a .csv or .xlsx file."))
 
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001  (openpyxl raises many kinds for a broken file)
-        raise ValidationError(_("The Excel file could not be read.")) from None
-    sheet = workbook.worksheets[0]
-    rows = [
-        ["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)
-    ]
-    return _rows_from(rows)
+    def _too_many_rows(self) -> ValidationError:
+        return ValidationError(_("A file can hold at most %(max)s rows.") % {"max": MAX_ROWS})
+
+    def _keep(self, table: list[list], row: list) -> None:
+        """Collect a non-empty row; refuse the file at the first row over the limit."""
+        self.rows_read += 1
+        if any(str(cell).strip() for cell in row):
+            if len(table) > MAX_ROWS:  # the header plus MAX_ROWS rows are already kept
+                raise self._too_many_rows()
+            table.append(row)
+        elif self.rows_read > 2 * MAX_ROWS:  # empty rows count too, or reading never ends
+            raise self._too_many_rows()
+
+    def _csv_table(self) -> list[list]:
+        try:
+            text = self.content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(_("The CSV file must be saved as UTF-8.")) from None
+        lines = text.splitlines(keepends=True)
+        for number, line in enumerate(lines, start=1):
+            if len(line) > MAX_LINE_CHARS:
+                raise ValidationError(
+                    _("Line %(line)s is longer than %(max)s characters.")
+                    % {"line": number, "max": MAX_LINE_CHARS}
+                )
+        header_line = next((line for line in lines if line.strip()), "")
+        delimiter = ";" if ";" in header_line or "," not in header_line else ","
+        table: list[list] = []
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        try:
+            for row in reader:
+                self._keep(table, row)
+        except csv.Error:
+            raise ValidationError(
+                _("Line %(line)s of the CSV file cannot be read (check its quotation marks).")
+                % {"line": reader.line_num}
+            ) from None
+        return table
+
+    def _excel_table(self) -> list[list]:
+        from openpyxl import load_workbook
+
+        unreadable = ValidationError(_("The Excel file could not be read."))
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.content)) as archive:
+                uncompressed = sum(member.file_size for member in archive.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise unreadable from None
+        if uncompressed > MAX_UNCOMPRESSED_BYTES:
+            raise ValidationError(
+                _("The Excel file holds more than %(max)s MB of data; split it into smaller files.")
+                % {"max": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}
+            )
+        try:
+            workbook = load_workbook(io.BytesIO(self.content), read_only=True, data_only=True)
+        except Exception:  # noqa: BLE001  (openpyxl raises many kinds for a broken file)
+            raise unreadable from None
+        try:
+            if not workbook.worksheets:
+                raise unreadable
+            sheet = workbook.worksheets[0]
+            if (sheet.max_row or 0) > 2 * MAX_ROWS + 1:  # declared in the sheet's <dimension>
+                raise self._too_many_rows()
+            table: list[list] = []
+            try:
+                for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+                    self._keep(table, ["" if cell is None else cell for cell in row])
+            except ValidationError:
+                raise
+            except Exception:  # noqa: BLE001  (a broken sheet fails while it is read)
+                raise unreadable from None
+            return table
+        finally:
+            workbook.close()
 
 
 def _rows_from(table: list[list]) -> list[dict]:
-    table = [row for row in table if any(str(cell).strip() for cell in row)]
     if not table:
         raise ValidationError(_("The file is empty."))
     header = [str(cell).strip().lower() for cell in table[0]]
@@ -76,25 +153,14 @@ def _rows_from(table: list[list]) -> list[dict]:
             _("The first row must name the columns; missing: %(columns)s.")
             % {"columns": ", ".join(missing)}
         )
-    if len(table) - 1 > MAX_ROWS:
-        raise ValidationError(_("A file can hold at most %(max)s rows.") % {"max": MAX_ROWS})
     return [
         {name: row[index] if index < len(row) else "" for index, name in enumerate(header)}
         for row in table[1:]
     ]
 
 
-def _parse_date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    for date_format in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(str(value).strip(), date_format).date()
-        except ValueError:
-            continue
-    raise ValidationError(_("Write the date as YYYY-MM-DD or DD.MM.YYYY."))
+def _cell_text(value) -> str:
+    return value if isinstance(value, str) else str(value)
 
 
 def hours_import(*, organisation: Organisation, rows: list[dict], created_by: User) -> int:
@@ -136,18 +202,33 @@ def _checked_entries(organisation, rows, people, activities) -> list[EntryData]:
     existing_day_hours: dict[tuple[int, datetime.date], Decimal] = {}
     for line, row in enumerate(rows, start=2):
         messages = []
-        person = people.get(str(row.get("email", "")).strip().lower())
+        person = people.get(_cell_text(row.get("email", "")).strip().lower())
         if person is None:
             messages.append(_("No person with this e-mail address in your organisation."))
-        activity_id = str(row.get("activity_id", "")).strip().removesuffix(".0")
-        activity = activities.get(int(activity_id)) if activity_id.isdigit() else None
+        activity_id = _cell_text(row.get("activity_id", "")).strip().removesuffix(".0")
+        try:
+            activity = activities.get(
+                parsing.parse_integer(activity_id, max_value=parsing.INTEGER_MAX)
+            )
+        except ValidationError:
+            activity = None
         if activity is None:
             messages.append(_("Your organisation does not take part in this activity."))
         try:
-            date = _parse_date(row.get("date", ""))
+            date = parsing.parse_date(row.get("date", ""))
         except ValidationError as error:
             messages.extend(error.messages)
             date = None
+        description = _cell_text(row.get("description", "")).strip()
+        try:
+            parsing.validate_one_line(description)
+        except ValidationError as error:
+            messages.extend(error.messages)
+        if len(description) > DESCRIPTION_MAX_LENGTH:
+            messages.append(
+                _("The description is longer than %(max)s characters.")
+                % {"max": DESCRIPTION_MAX_LENGTH}
+            )
         try:
             hours = parse_hours(row.get("hours", ""))
         except ValidationError as error:
@@ -157,9 +238,7 @@ def _checked_entries(organisation, rows, people, activities) -> list[EntryData]:
             key = (person.pk, date)
             if key not in existing_day_hours:
                 existing_day_hours[key] = person_hours_on(person, date)
-            data = EntryData(
-                organisation, person, activity, date, hours, str(row.get("description", ""))[:300]
-            )
+            data = EntryData(organisation, person, activity, date, hours, description)
             found = entry_errors(
                 data, other_hours_that_day=existing_day_hours[key] + file_day_hours[key]
             )

@@ -1,7 +1,7 @@
 """Reporting periods: quarters by default, confirmed by companies, locked by the secretariat."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from activities.models import PeriodConfirmation, ReportingPeriod
 from activities.selectors import hours_in_period
-from members.models import Organisation, OrganisationRole, Role, User
+from members.models import Organisation, User
+from portal import parsing, rules
 
 QUARTER_STARTS = ((1, 1), (4, 1), (7, 1), (10, 1))
 
@@ -54,9 +55,7 @@ def hours_confirm_period(
     the total the admin was shown: if hours changed since, nothing is confirmed. Confirming again
     updates it while the period is open.
     """
-    if not OrganisationRole.objects.filter(
-        organisation=organisation, user=confirmed_by, role=Role.ADMIN
-    ).exists():
+    if not rules.allowed(confirmed_by, "activities.confirm_period", organisation):
         raise ValidationError(_("Only an administrator of the organisation can confirm its hours."))
     if period.is_locked:
         raise ValidationError(
@@ -99,8 +98,8 @@ def hours_confirm_period(
 def parse_expected_hours(value) -> Decimal:
     """The total a confirmation form was showing; a clear error when it is missing or garbled."""
     try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
+        return parsing.parse_decimal(value, max_digits=10, decimal_places=2, comma=False)
+    except ValidationError:
         raise ValidationError(_("The confirmation form is incomplete; reload the page.")) from None
 
 

@@ -4,14 +4,12 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from activities.models import ReportingPeriod
 from activities.selectors import organisations_to_remind
 from members.models import OrganisationRole, Role
-from portal.outbox import email_enqueue
+from portal.mail import mail_queue
 
 BEFORE, AFTER = "before", "after"
 
@@ -65,12 +63,9 @@ def _enqueue(period, organisation, kind, recipients):
         "logged_nothing": organisation.period_hours == 0,
         "url": settings.SITE_URL.rstrip("/") + reverse("activities:hours"),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("activities/email/reminder_subject.txt", context).strip()
-        body = render_to_string("activities/email/reminder.txt", context)
-    return email_enqueue(
+    return mail_queue(
         key=f"hours-reminder:period-{period.pk}:org-{organisation.pk}:{kind}",
         recipients=recipients,
-        subject=subject,
-        body=body,
+        template="activities/email/reminder",
+        context=context,
     )

@@ -13,11 +13,11 @@ from activities.filters import ActivityFilter
 from activities.forms import ActivityProposeForm, ParticipationForm
 from activities.models import Activity, ActivityStatus, Participation
 from activities.services import activities as services
-from activities.views.mixins import is_steering_group
-from members.models import OrganisationRole, Role, User
-from members.permissions import MembersOnlyMixin, OrganisationAdminMixin
+from members.models import Role, User
 from members.selectors import organisations_for
 from members.views.errors import add_service_error, message_text
+from portal import rules
+from portal.permissions import MembersOnlyMixin, OrganisationPermissionMixin
 
 
 class ActivityListView(MembersOnlyMixin, ListView):
@@ -35,15 +35,26 @@ class ActivityListView(MembersOnlyMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter=self.filterset, is_steering_group=is_steering_group(self.request.user), **kwargs
-        )
+        return super().get_context_data(filter=self.filterset, **kwargs)
 
 
 class ActivityDetailView(MembersOnlyMixin, DetailView):
+    """A cancelled (or declined) activity opens only for those it concerns; others 404."""
+
+    permission_required = "activities.view_activity"
     template_name = "activities/activity_detail.html"
     context_object_name = "activity"
     pk_url_kwarg = "activity_pk"
+
+    def get_permission_object(self):
+        return self.get_object()
+
+    @cached_property
+    def _object(self) -> Activity:
+        return super().get_object()
+
+    def get_object(self, queryset=None):
+        return self._object
 
     def get_queryset(self):
         participations = Participation.objects.select_related("organisation").order_by(
@@ -60,12 +71,12 @@ class ActivityDetailView(MembersOnlyMixin, DetailView):
     def get_context_data(self, **kwargs):
         activity = self.object
         by_organisation = {p.organisation_id: p for p in activity.participation_list}
-        admin_roles = OrganisationRole.objects.filter(
-            user=self.request.user, role=Role.ADMIN
-        ).select_related("organisation")
-        # For each organisation the user administers: its participation, if signed up.
+        # For each organisation the user administers: its participation, if signed up. The
+        # user's organisations are loaded once per request (portal.rules).
         my_organisations = [
-            (role.organisation, by_organisation.get(role.organisation_id)) for role in admin_roles
+            (organisation, by_organisation.get(organisation.pk))
+            for organisation in rules.organisations_of(self.request.user)
+            if organisation.user_role == Role.ADMIN
         ]
         return super().get_context_data(
             participations=activity.participation_list,
@@ -100,8 +111,10 @@ class ActivityProposeView(MembersOnlyMixin, FormView):
         return redirect("activities:detail", activity_pk=activity.pk)
 
 
-class ParticipationMixin(OrganisationAdminMixin):
+class ParticipationMixin(OrganisationPermissionMixin):
     """An organisation admin's sign-up for one activity (URL kwargs ``pk``, ``activity_pk``)."""
+
+    permission_required = "members.admin_organisation"
 
     @cached_property
     def activity(self) -> Activity:

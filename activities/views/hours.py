@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from activities.services import hours as services
 from activities.views.mixins import OrganisationHoursMixin
 from members.views.errors import add_service_error
 from members.views.organisations import OrganisationChoiceView
+from portal import rules
 
 
 class HoursHomeView(OrganisationChoiceView):
@@ -120,7 +122,12 @@ class EntryMixin(HourFormMixin):
 
     @cached_property
     def entry(self) -> HourEntry:
-        return get_object_or_404(self.visible_entries(), pk=self.kwargs["entry_pk"])
+        entry = get_object_or_404(
+            selectors.hour_entries_for(self.organisation), pk=self.kwargs["entry_pk"]
+        )
+        if not rules.allowed(self.request.user, "activities.view_hour_entry", entry):
+            raise Http404
+        return entry
 
     @cached_property
     def locked_message(self) -> str | None:

@@ -12,11 +12,13 @@ from activities import selectors
 from activities.forms import hours_text
 from activities.models import PeriodConfirmation, ReportingPeriod
 from activities.services import periods as services
-from activities.views.mixins import OrganisationHoursAdminMixin
+from activities.views.mixins import OrganisationHoursMixin
 
 
-class PeriodConfirmView(OrganisationHoursAdminMixin, TemplateView):
+class PeriodConfirmView(OrganisationHoursMixin, TemplateView):
     """Shows the period's total ("we confirm these N hours") and records the confirmation."""
+
+    permission_required = "activities.confirm_period"
 
     template_name = "activities/period_confirm.html"
 

@@ -12,15 +12,20 @@ from django.views.generic import FormView, View
 
 from activities import selectors, statements, tasks
 from activities.forms import MAX_YEAR, MIN_YEAR, YearForm
-from activities.views.mixins import StaffMixin, StaffOrOrganisationAdminMixin
+from activities.views.mixins import OrganisationHoursMixin
 from portal import jobs
 from portal.job_views import register_job_kind
+from portal.permissions import StaffRequiredMixin
 
 STATEMENTS_JOB = "activities.statements"
 register_job_kind(STATEMENTS_JOB, gettext_lazy("In-kind statements"))
 
 
-class StatementView(StaffOrOrganisationAdminMixin, View):
+class StatementView(OrganisationHoursMixin, View):
+    """The organisation's admins, and the secretariat for every organisation."""
+
+    permission_required = "activities.view_statement"
+
     def get(self, request, *args, **kwargs):
         year = kwargs["year"]
         if not MIN_YEAR <= year <= MAX_YEAR:
@@ -33,7 +38,7 @@ class StatementView(StaffOrOrganisationAdminMixin, View):
         return response
 
 
-class StaffHoursView(StaffMixin, FormView):
+class StaffHoursView(StaffRequiredMixin, FormView):
     """The secretariat's view of a year: people over the yearly limit, organisations with
     hours and their statements, and the button that builds all of the year's statements."""
 

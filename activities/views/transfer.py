@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import ngettext
 from django.views.generic import FormView, View
@@ -11,22 +10,13 @@ from activities import exports, selectors
 from activities.filters import HourEntryFilter
 from activities.forms import HourImportForm
 from activities.services import imports
-from activities.views.mixins import OrganisationHoursAdminMixin, OrganisationHoursMixin
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+from activities.views.mixins import OrganisationHoursMixin
 
 
-def attachment(content, *, file_format: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class HourImportView(OrganisationHoursAdminMixin, FormView):
+class HourImportView(OrganisationHoursMixin, FormView):
     """Admins only: a file's rows may name anyone in the organisation."""
+
+    permission_required = "members.admin_organisation"
 
     template_name = "activities/hour_import.html"
     form_class = HourImportForm
@@ -59,11 +49,11 @@ class HourImportView(OrganisationHoursAdminMixin, FormView):
         return redirect("activities:hour_list", pk=self.organisation.pk)
 
 
-class ImportTemplateView(OrganisationHoursAdminMixin, View):
+class ImportTemplateView(OrganisationHoursMixin, View):
+    permission_required = "members.admin_organisation"
+
     def get(self, request, *args, **kwargs):
-        return attachment(
-            exports.template_csv(), file_format="csv", filename="hours-import-template.csv"
-        )
+        return exports.template_response()
 
 
 class HourExportView(OrganisationHoursMixin, View):
@@ -78,8 +68,5 @@ class HourExportView(OrganisationHoursMixin, View):
             people=self.people(),
         )
         entries = filterset.qs.order_by("date", "person__email", "pk")
-        content = (
-            exports.hours_csv(entries) if file_format == "csv" else exports.hours_xlsx(entries)
-        )
         filename = f"hours-{self.organisation.organisation_number}.{file_format}"
-        return attachment(content, file_format=file_format, filename=filename)
+        return exports.hours_response(entries, file_format=file_format, filename=filename)

@@ -1,9 +1,9 @@
 """The weekly grid: one person's hours on the organisation's activities, seven days at a time."""
 
 import datetime
-import re
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,19 +17,17 @@ from activities import selectors
 from activities.forms import WeekGridForm
 from activities.views.mixins import OrganisationHoursMixin
 from members.models import User
-
-ISO_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
+from portal import parsing
 
 
 def week_monday(value: str | None, today: datetime.date) -> datetime.date:
-    """The Monday of ISO week ``2026-W10``; this week's Monday when absent or malformed."""
-    match = ISO_WEEK.match(value or "")
-    if match:
-        try:
-            return datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            pass
-    return today - datetime.timedelta(days=today.weekday())
+    """The Monday of ISO week ``2026-W10``; this week's Monday when absent.
+
+    A malformed week, or one outside the calendar the portal keeps, raises ``ValidationError``.
+    """
+    if not value:
+        return today - datetime.timedelta(days=today.weekday())
+    return parsing.parse_iso_week(value)
 
 
 def iso_week(monday: datetime.date) -> str:
@@ -49,9 +47,13 @@ class WeekGridView(OrganisationHoursMixin, TemplateView):
         person_id = self.request.GET.get("person")
         if not person_id or person_id == str(self.request.user.pk):
             return self.request.user
-        if not self.is_admin or not person_id.isdigit():
+        try:
+            person_pk = parsing.parse_integer(person_id, max_value=parsing.INTEGER_MAX)
+        except ValidationError:
+            raise Http404 from None
+        if not self.is_admin:
             raise Http404
-        return get_object_or_404(self.people(), pk=person_id)
+        return get_object_or_404(self.people(), pk=person_pk)
 
     def week_url(self, monday: datetime.date) -> str:
         query = {"week": iso_week(monday)}
@@ -94,7 +96,23 @@ class WeekGridView(OrganisationHoursMixin, TemplateView):
             **kwargs,
         )
 
+    def get(self, request, *args, **kwargs):
+        return self._refuse_bad_week() or super().get(request, *args, **kwargs)
+
+    def _refuse_bad_week(self):
+        """A ``?week=`` that is not a week we keep: say so and show this week instead."""
+        try:
+            self.monday  # noqa: B018 -- parses ?week=
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            query = {"person": self.request.GET["person"]} if "person" in self.request.GET else {}
+            url = reverse("activities:hour_week", kwargs={"pk": self.organisation.pk})
+            return redirect(f"{url}?{urlencode(query)}" if query else url)
+        return None
+
     def post(self, request, *args, **kwargs):
+        if refused := self._refuse_bad_week():
+            return refused
         grid = self.grid()
         grid.bind(request.POST)
         if grid.save(created_by=request.user):

@@ -1,12 +1,12 @@
 """Fee schedules (frozen once a year is invoiced), the seller's details and the number series."""
 
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from billing.admin.forms import SellerForm
 from billing.models import FeeAmount, FeeSchedule, Invoice, NumberSeries, Seller
+from portal.admin_audit import AuditlogHistoryAdminMixin
 
 
 def _frozen(schedule: FeeSchedule | None) -> bool:

@@ -4,16 +4,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
 from stdnum.no import kontonr
 
 from billing.models import Payment, Seller
 from billing.services.payments import payment_check
+from portal.forms import PortalForm, PortalModelForm, StrictDecimalField
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2}
 
 
-class RegisterPaymentForm(forms.Form):
-    amount = forms.DecimalField(
+class RegisterPaymentForm(PortalForm):
+    amount = StrictDecimalField(
         label=_("Amount paid (NOK, VAT included)"),
         required=False,
         help_text=_("Leave empty to register what is left to pay on each selected invoice."),
@@ -22,7 +24,7 @@ class RegisterPaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), initial=timezone.localdate)
 
 
-class CreditForm(forms.Form):
+class CreditForm(PortalForm):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,
@@ -30,7 +32,7 @@ class CreditForm(forms.Form):
         help_text=_("Printed on the credit note."),
         error_messages={"required": _("Say why the invoice is credited.")},
     )
-    amount_excl_vat = forms.DecimalField(
+    amount_excl_vat = StrictDecimalField(
         label=_("Amount to credit, excl. VAT (NOK)"),
         required=False,
         min_value=0,
@@ -39,36 +41,40 @@ class CreditForm(forms.Form):
     )
 
 
-class PaymentRegisterForm(forms.ModelForm):
-    """Staff register a payment by hand; the payment service's rules give the field errors."""
+# The invoice field's queryset is built when the class is: invoices are organisation-private,
+# and the administration (where this form is used) works across organisations.
+with scopes_disabled():
 
-    class Meta:
-        model = Payment
-        fields = ("invoice", "amount", "paid_on")
-        help_texts = {"amount": _("NOK, VAT included.")}
+    class PaymentRegisterForm(PortalModelForm):
+        """Staff register a payment by hand; the payment service's rules give the field errors."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "paid_on" in self.fields:  # a registered payment's page shows no form fields
-            self.fields["paid_on"].initial = timezone.localdate
+        class Meta:
+            model = Payment
+            fields = ("invoice", "amount", "paid_on")
+            help_texts = {"amount": _("NOK, VAT included.")}
 
-    def clean(self):
-        cleaned = super().clean()
-        invoice = cleaned.get("invoice")
-        if invoice is not None and not self.errors:
-            try:
-                payment_check(
-                    invoice=invoice,
-                    amount=cleaned.get("amount"),
-                    paid_on=cleaned.get("paid_on"),
-                    today=timezone.localdate(),
-                )
-            except ValidationError as error:
-                self.add_error(None, error)
-        return cleaned
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if "paid_on" in self.fields:  # a registered payment's page shows no form fields
+                self.fields["paid_on"].initial = timezone.localdate
+
+        def clean(self):
+            cleaned = super().clean()
+            invoice = cleaned.get("invoice")
+            if invoice is not None and not self.errors:
+                try:
+                    payment_check(
+                        invoice=invoice,
+                        amount=cleaned.get("amount"),
+                        paid_on=cleaned.get("paid_on"),
+                        today=timezone.localdate(),
+                    )
+                except ValidationError as error:
+                    self.add_error(None, error)
+            return cleaned
 
 
-class AccountingExportForm(forms.Form):
+class AccountingExportForm(PortalForm):
     date_from = forms.DateField(label=_("From"))
     date_to = forms.DateField(label=_("To"))
 
@@ -80,7 +86,7 @@ class AccountingExportForm(forms.Form):
         return cleaned
 
 
-class BankFileForm(forms.Form):
+class BankFileForm(PortalForm):
     file = forms.FileField(
         label=_("Bank file (CSV)"),
         help_text=_(
@@ -101,7 +107,7 @@ class BankFileForm(forms.Form):
         return upload
 
 
-class SellerForm(forms.ModelForm):
+class SellerForm(PortalModelForm):
     # Longer than the stored 11 digits: staff may type the account as 8601.11.17947.
     bank_account = forms.CharField(label=_("bank account"), max_length=20)
 

@@ -1,6 +1,5 @@
 """Invoices and credit notes: shown, never edited; paid, credited and exported through actions."""
 
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -15,6 +14,7 @@ from billing.services import exports
 from billing.services.payments import payment_register
 from billing.services.status import balance_of, invoice_credit
 from portal.admin_actions import form_action
+from portal.admin_audit import AuditlogHistoryAdminMixin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -58,9 +58,7 @@ class ReminderInline(ReadOnlyInline):
 
 
 def csv_download(rows, filename: str) -> HttpResponse:
-    response = HttpResponse(exports.accounting_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.accounting_csv_response(rows, filename=filename)
 
 
 @admin.register(Invoice)

@@ -1,6 +1,5 @@
 """Payments (registered by hand or from the bank's file), reminders and invoice runs."""
 
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
@@ -13,6 +12,7 @@ from billing.models import InvoiceRun, Payment, PaymentReminder
 from billing.services.bank_file import BankFileRejectedError
 from billing.services.payments import bank_file_import, payment_register
 from portal.admin_actions import error_text
+from portal.admin_audit import AuditlogHistoryAdminMixin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

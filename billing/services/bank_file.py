@@ -10,28 +10,28 @@ The format, semicolon-separated, UTF-8 (or Windows-1252, as Norwegian online ban
 thousands allowed) and ``kid`` are required columns, in any order; ``reference`` (the bank's
 own id of the transaction) is optional, and other columns are ignored. An empty KID is a
 well-formed row that no invoice can match; a KID that fails its check digit is a bad row.
+Dates and amounts are read by ``portal.parsing``, the grammar the hour import uses too.
 """
 
 import csv
 import datetime
 import hashlib
-import io
-import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from billing.kid import kid_is_valid
+from portal import parsing
 
 REQUIRED_COLUMNS = ("date", "amount", "kid")
 REFERENCE_COLUMN = "reference"
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 MAX_ROWS = 10_000
+MAX_LINE_CHARS = 1000
 MAX_REFERENCE_LENGTH = 90
 MAX_AMOUNT = Decimal("9999999999.99")
-AMOUNT_PATTERN = re.compile(r"\d+(\.\d{1,2})?")
 SPACES = str.maketrans("", "", " \u00a0\u202f")
 
 
@@ -94,7 +94,9 @@ def bank_file_read(*, content: bytes, today: datetime.date) -> list[BankRow]:
                 _("“%(kid)s” is not a valid KID (wrong check digit or characters).") % {"kid": kid}
             )
         reference = values.get(REFERENCE_COLUMN, "")
-        if len(reference) > MAX_REFERENCE_LENGTH:
+        if parsing.control_characters_in(reference):
+            messages.append(_("The reference contains control characters."))
+        elif len(reference) > MAX_REFERENCE_LENGTH:
             messages.append(
                 _("The reference is longer than %(max)s characters.")
                 % {"max": MAX_REFERENCE_LENGTH}
@@ -141,8 +143,36 @@ def _decode(content: bytes) -> str:
 
 
 def _table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    reader = csv.reader(io.StringIO(text), delimiter=";")
-    lines = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    physical = text.splitlines(keepends=True)
+    for number, line in enumerate(physical, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise BankFileRejectedError(
+                [
+                    FileError(
+                        number,
+                        [
+                            _("The line is longer than %(max)s characters.")
+                            % {"max": MAX_LINE_CHARS}
+                        ],
+                    )
+                ]
+            )
+    reader = csv.reader(physical, delimiter=";", strict=True)
+    lines = []
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                lines.append((reader.line_num, row))
+            if len(lines) > MAX_ROWS + 1:
+                break
+    except csv.Error:
+        raise BankFileRejectedError(
+            [
+                FileError(
+                    reader.line_num, [_("The line cannot be read (check its quotation marks).")]
+                )
+            ]
+        ) from None
     if not lines:
         raise BankFileRejectedError([FileError(None, [_("The file is empty.")])])
     header = [cell.strip().lower() for cell in lines[0][1]]
@@ -173,16 +203,19 @@ def _header_error(message: str) -> BankFileRejectedError:
 
 
 def _parse_date(text: str, today: datetime.date, messages: list[str]) -> datetime.date | None:
-    for date_format in DATE_FORMATS:
-        try:
-            value = datetime.datetime.strptime(text, date_format).date()
-        except ValueError:
-            continue
-        if value > today:
-            messages.append(_("The date %(date)s is in the future.") % {"date": text})
-        return value
-    messages.append(_("“%(date)s” is not a date: write YYYY-MM-DD or DD.MM.YYYY.") % {"date": text})
-    return None
+    try:
+        value = parsing.parse_date(text)
+    except ValidationError as error:
+        if error.code == "date_range":
+            messages.extend(error.messages)
+            return None
+        messages.append(
+            _("“%(date)s” is not a date: write YYYY-MM-DD or DD.MM.YYYY.") % {"date": text}
+        )
+        return None
+    if value > today:
+        messages.append(_("The date %(date)s is in the future.") % {"date": text})
+    return value
 
 
 def _parse_amount(text: str, messages: list[str]) -> Decimal | None:
@@ -193,8 +226,9 @@ def _parse_amount(text: str, messages: list[str]) -> Decimal | None:
             % {"amount": text}
         )
         return None
-    cleaned = cleaned.replace(",", ".")
-    if not AMOUNT_PATTERN.fullmatch(cleaned):
+    try:
+        amount = parsing.parse_decimal(cleaned, decimal_places=2, comma=True)
+    except ValidationError:
         messages.append(
             _(
                 "“%(amount)s” is not an amount: write a positive number with at most two "
@@ -203,7 +237,6 @@ def _parse_amount(text: str, messages: list[str]) -> Decimal | None:
             % {"amount": text}
         )
         return None
-    amount = Decimal(cleaned)
     if amount == 0:
         messages.append(_("The amount must be more than zero."))
     elif amount > MAX_AMOUNT:

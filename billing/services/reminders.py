@@ -4,12 +4,12 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
 from billing.models import DocumentKind, Invoice, InvoiceStatus, PaymentReminder, Seller
 from billing.services.status import balance_of, invoices_refresh_overdue, with_balance
+from portal.mail import mail_render
 from portal.outbox import email_enqueue
 
 FIRST, SECOND = 1, 2
@@ -89,9 +89,8 @@ def _message(invoice: Invoice, level: int, left) -> dict:
         "left": left,
         "bank_account": format_bank_account(invoice.seller_bank_account),
     }
+    subject, body = mail_render(template="billing/email/payment_reminder", context=context)
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("billing/email/payment_reminder_subject.txt", context)
-        body = render_to_string("billing/email/payment_reminder.txt", context)
         filename = gettext("invoice-%(number)s.pdf") % {"number": invoice.document_number}
     attachments = []
     if invoice.pdf:

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from billing.models import Invoice
 from billing.services.documents import invoice_store_documents
 from billing.services.status import invoice_refresh_status
 from members.models import OrganisationRole, Role
+from portal.mail import mail_render
 from portal.models import EmailStatus, OutboundEmail
 from portal.outbox import email_enqueue
 
@@ -74,9 +74,8 @@ def invoice_send(*, invoice: Invoice, request_number: int = 1) -> OutboundEmail:
             % {"org": invoice.buyer_name}
         )
     context = {"invoice": invoice}
+    subject, body = mail_render(template="billing/email/invoice", context=context)
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("billing/email/invoice_subject.txt", context).strip()
-        body = render_to_string("billing/email/invoice.txt", context)
         attachments = _attachments(invoice)
     email, _created = email_enqueue(
         key=invoice_email_key(invoice.pk, request_number),

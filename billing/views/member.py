@@ -7,8 +7,7 @@ from django.utils.text import slugify
 from django.views.generic import TemplateView, View
 
 from billing.models import DocumentKind, Invoice, InvoiceStatus
-from members import selectors
-from members.permissions import OrganisationAdminMixin, OrganisationMemberMixin
+from portal.permissions import OrganisationPermissionMixin
 
 # Statuses where the member still has something to pay, so KID and account are shown.
 PAYABLE = {
@@ -24,7 +23,8 @@ DOCUMENTS = {
 }
 
 
-class OrganisationInvoiceListView(OrganisationMemberMixin, TemplateView):
+class OrganisationInvoiceListView(OrganisationPermissionMixin, TemplateView):
+    permission_required = "members.view_organisation"
     template_name = "billing/organisation_invoices.html"
 
     def get_context_data(self, **kwargs):
@@ -35,15 +35,14 @@ class OrganisationInvoiceListView(OrganisationMemberMixin, TemplateView):
             invoice.payable = invoice.kind == DocumentKind.INVOICE and invoice.status in PAYABLE
         return super().get_context_data(
             invoices=invoices,
-            is_admin=selectors.is_organisation_admin(
-                user=self.request.user, organisation=self.organisation
-            ),
             **kwargs,
         )
 
 
-class InvoiceDocumentView(OrganisationAdminMixin, View):
+class InvoiceDocumentView(OrganisationPermissionMixin, View):
     """The stored PDF or EHF of one of the organisation's documents (``document`` in the URL)."""
+
+    permission_required = "members.admin_organisation"
 
     document = "pdf"
 

@@ -11,10 +11,10 @@ from django.views.generic import FormView, View
 from billing.forms import RunConfirmForm, RunYearForm
 from billing.models import InvoiceRun
 from billing.services import runs
-from billing.views.mixins import StaffRequiredMixin
 from members.models import ParticipantType
 from members.views.errors import add_service_error, message_text
 from portal.job_views import register_job_kind
+from portal.permissions import StaffRequiredMixin
 
 RECENT_RUNS = 20
 

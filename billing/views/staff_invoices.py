@@ -4,8 +4,10 @@ and sending an invoice again."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.encoding import iri_to_uri
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, View
@@ -13,8 +15,8 @@ from django.views.generic import FormView, View
 from billing.forms import ResendForm, RunYearForm, SingleInvoiceForm
 from billing.models import Invoice
 from billing.services import runs, sending
-from billing.views.mixins import StaffRequiredMixin
 from members.views.errors import add_service_error, message_text
+from portal.permissions import StaffRequiredMixin
 
 INVOICES_PER_PAGE = 50
 
@@ -82,6 +84,9 @@ class InvoiceResendView(StaffRequiredMixin, View):
         else:
             messages.success(request, _("%(invoice)s is sent again.") % {"invoice": invoice})
         back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        # Only a path on this site; redirect() would read any other text as a view name.
+        if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}
+        ):
             back = reverse("billing:staff_invoices")
-        return redirect(back)
+        return HttpResponseRedirect(iri_to_uri(back))

@@ -1,4 +1,3 @@
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext
@@ -8,6 +7,7 @@ from members import services
 from members.admin.forms import RejectApplicationForm
 from members.models import Application, ApplicationStatus
 from portal.admin_actions import apply_to_each, form_action
+from portal.admin_audit import AuditlogHistoryAdminMixin
 
 DECISION_FIELDS = ("status", "submitted_at", "decided_at", "decided_by", "rejection_reason")
 

@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import CompanyGroup, ParticipantType, User
+from portal.forms import HardenedFieldsMixin, PortalForm, PortalModelForm
 
 
-class RejectApplicationForm(forms.Form):
+class RejectApplicationForm(PortalForm):
     reason = forms.CharField(
         label=_("Reason for rejection"),
         widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
@@ -17,7 +18,7 @@ class RejectApplicationForm(forms.Form):
     )
 
 
-class ChangeParticipantTypeForm(forms.Form):
+class ChangeParticipantTypeForm(PortalForm):
     participant_type = forms.ChoiceField(
         label=_("New participant type"), choices=ParticipantType.choices
     )
@@ -29,7 +30,7 @@ class ChangeParticipantTypeForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class StartMembershipForm(forms.Form):
+class StartMembershipForm(PortalForm):
     participant_type = forms.ChoiceField(
         label=_("Participant type"), choices=ParticipantType.choices
     )
@@ -37,7 +38,7 @@ class StartMembershipForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class EndMembershipForm(forms.Form):
+class EndMembershipForm(PortalForm):
     end_date = forms.DateField(
         label=_("Last day of the membership"),
         initial=timezone.localdate,
@@ -53,7 +54,7 @@ def _normalised_unique_email(form: forms.ModelForm) -> str:
     return email
 
 
-class PortalUserCreationForm(AdminUserCreationForm):
+class PortalUserCreationForm(HardenedFieldsMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "full_name")
@@ -62,7 +63,7 @@ class PortalUserCreationForm(AdminUserCreationForm):
         return _normalised_unique_email(self)
 
 
-class PortalUserChangeForm(UserChangeForm):
+class PortalUserChangeForm(HardenedFieldsMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
@@ -71,7 +72,7 @@ class PortalUserChangeForm(UserChangeForm):
         return _normalised_unique_email(self)
 
 
-class CompanyGroupForm(forms.ModelForm):
+class CompanyGroupForm(PortalModelForm):
     class Meta:
         model = CompanyGroup
         fields = (

@@ -1,6 +1,5 @@
 """Membership periods: history is kept, so periods change only through the services."""
 
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from members.admin.forms import (
 )
 from members.models import Membership, Organisation, ParticipantType
 from portal.admin_actions import form_action
+from portal.admin_audit import AuditlogHistoryAdminMixin
 
 PERIOD_FIELDS = ("participant_type", "status", "start_date", "end_date")
 

@@ -1,4 +1,3 @@
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -21,6 +20,7 @@ from members.models import (
     ParticipantType,
 )
 from members.selectors import COUNTING_STATUSES, organisations_active_on
+from portal.admin_audit import AuditlogHistoryAdminMixin
 
 NO_MEMBERSHIP = "none"
 

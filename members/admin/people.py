@@ -1,6 +1,5 @@
 """People in organisations and invitations: roles change through the services."""
 
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from members import services
 from members.models import Invitation, OrganisationRole, Role
 from portal.admin_actions import apply_to_each
+from portal.admin_audit import AuditlogHistoryAdminMixin
 
 
 @admin.register(OrganisationRole)

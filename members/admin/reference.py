@@ -1,10 +1,10 @@
 """Reference data (segments, competence areas) and the organisations' competence offers/needs."""
 
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Competence, CompetenceArea, ValueChainSegment
+from portal.admin_audit import AuditlogHistoryAdminMixin
 
 
 class BilingualNameAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):

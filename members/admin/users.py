@@ -1,10 +1,10 @@
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from members.admin.forms import PortalUserChangeForm, PortalUserCreationForm
 from members.models import OrganisationRole, User
+from portal.admin_audit import AuditlogHistoryAdminMixin
 
 
 class MembershipsOfUserInline(admin.TabularInline):

@@ -13,8 +13,8 @@ from members import selectors, services
 from members.filters import CompetenceFilter
 from members.forms import CompetenceForm
 from members.models import CompetenceKind
-from members.permissions import MembersOnlyMixin, OrganisationAdminMixin
 from members.views.errors import add_service_error
+from portal.permissions import MembersOnlyMixin, OrganisationPermissionMixin
 
 
 class CompetenceListView(MembersOnlyMixin, ListView):
@@ -34,7 +34,9 @@ class CompetenceListView(MembersOnlyMixin, ListView):
         return super().get_context_data(filter=self.filterset, **kwargs)
 
 
-class OrganisationCompetenceMixin(OrganisationAdminMixin):
+class OrganisationCompetenceMixin(OrganisationPermissionMixin):
+    permission_required = "members.admin_organisation"
+
     def organisation_page(self):
         url = reverse("members:organisation", kwargs={"pk": self.organisation.pk})
         return HttpResponseRedirect(f"{url}#competence")

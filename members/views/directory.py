@@ -4,7 +4,7 @@ from django.views.generic import ListView
 
 from members import selectors
 from members.filters import DirectoryFilter
-from members.permissions import MembersOnlyMixin
+from portal.permissions import MembersOnlyMixin
 
 
 class DirectoryView(MembersOnlyMixin, ListView):

@@ -1,4 +1,9 @@
-"""Accepting an invitation: with a new account when signed out, or the current one."""
+"""Accepting an invitation: with a new account when signed out, or the current one.
+
+Only the invited address may accept: a signed-in account with another (or an unconfirmed)
+address is told which address the invitation is for and offered to sign out and sign in or
+create the account with that address.
+"""
 
 from urllib.parse import urlencode
 
@@ -9,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
+from django_scopes import scopes_disabled
 
 from members import services
 from members.forms import NewAccountForm
@@ -31,16 +37,25 @@ class InvitationAcceptView(View):
     invitation: Invitation | None
 
     def dispatch(self, request, *args, **kwargs):
-        self.invitation = (
-            Invitation.objects.select_related("organisation").filter(token=kwargs["token"]).first()
-        )
-        if self.invitation is None or not self.invitation.is_usable:
-            return self.unusable()
-        return super().dispatch(request, *args, **kwargs)
+        # The token is the only key: the invitation is looked up across organisations (the
+        # person has no place in its organisation yet). Pages here render immediately.
+        with scopes_disabled():
+            self.invitation = (
+                Invitation.objects.select_related("organisation")
+                .filter(token=kwargs["token"])
+                .first()
+            )
+            if self.invitation is None or not self.invitation.is_usable:
+                return self.unusable()
+            return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            return self.render_page()
+            return self.render_page(
+                refusal=services.invitation_address_refusal(
+                    invitation=self.invitation, user=request.user
+                )
+            )
         return self.render_page(form=self.new_account_form())
 
     def post(self, request, *args, **kwargs):
@@ -53,7 +68,9 @@ class InvitationAcceptView(View):
             organisation_role = services.invitation_accept(
                 token=self.invitation.token, user=self.request.user
             )
-        except ValidationError:
+        except ValidationError as error:
+            if error.code in ("address_mismatch", "address_unverified"):
+                return self.render_page(refusal=error, status=403)
             return self.unusable(refresh=True)
         self.welcome(organisation_role)
         return redirect("members:organisation", pk=organisation_role.organisation_id)
@@ -91,13 +108,21 @@ class InvitationAcceptView(View):
             % {"organisation": organisation_role.organisation},
         )
 
-    def render_page(self, form=None):
+    def render_page(self, form=None, refusal: ValidationError | None = None, status: int = 200):
+        query = urlencode({"next": self.request.path, "login": self.invitation.email})
+        sign_in_url = f"{reverse('account_login')}?{query}"
         context = {
             "invitation": self.invitation,
             "form": form,
-            "sign_in_url": f"{reverse('account_login')}?{urlencode({'next': self.request.path})}",
+            "sign_in_url": sign_in_url,
+            "refusal": refusal,
+            "refusal_message": refusal.messages[0] if refusal else "",
+            # Signing out lands on the sign-in page, which comes back here afterwards; the
+            # invitation page itself offers the new account when the address has none.
+            "sign_out_to_sign_in": sign_in_url,
+            "sign_out_to_sign_up": self.request.path,
         }
-        return render(self.request, TEMPLATE, context)
+        return render(self.request, TEMPLATE, context, status=status)
 
     def unusable(self, *, refresh: bool = False):
         if refresh and self.invitation is not None:

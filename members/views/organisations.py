@@ -11,8 +11,8 @@ from django.views.generic import FormView, TemplateView
 from members import selectors, services
 from members.forms import OrganisationProfileForm
 from members.models import CompetenceKind, ParticipantType
-from members.permissions import OrganisationAdminMixin, OrganisationMemberMixin
 from members.views.errors import add_service_error
+from portal.permissions import OrganisationPermissionMixin
 
 
 class OrganisationChoiceView(LoginRequiredMixin, TemplateView):
@@ -33,7 +33,8 @@ class MemberHomeView(OrganisationChoiceView):
     organisation_url = "members:organisation"
 
 
-class OrganisationDetailView(OrganisationMemberMixin, TemplateView):
+class OrganisationDetailView(OrganisationPermissionMixin, TemplateView):
+    permission_required = "members.view_organisation"
     template_name = "members/organisation_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -41,9 +42,6 @@ class OrganisationDetailView(OrganisationMemberMixin, TemplateView):
         competences = list(organisation.competences.select_related("area", "segment"))
         standing = selectors.membership_on(organisation=organisation, on=timezone.localdate())
         return super().get_context_data(
-            is_admin=selectors.is_organisation_admin(
-                user=self.request.user, organisation=organisation
-            ),
             segments=list(organisation.segments.all()),
             current_type=ParticipantType(standing.participant_type).label if standing else None,
             people=selectors.organisation_people(organisation),
@@ -54,7 +52,8 @@ class OrganisationDetailView(OrganisationMemberMixin, TemplateView):
         )
 
 
-class OrganisationEditView(OrganisationAdminMixin, FormView):
+class OrganisationEditView(OrganisationPermissionMixin, FormView):
+    permission_required = "members.admin_organisation"
     template_name = "members/organisation_edit.html"
     form_class = OrganisationProfileForm
 

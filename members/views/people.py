@@ -10,12 +10,14 @@ from django.views.generic import FormView, View
 from members import selectors, services
 from members.forms import InvitationForm, RoleChangeForm
 from members.models import Role
-from members.permissions import OrganisationAdminMixin
 from members.views.errors import add_service_error, message_text
+from portal.permissions import OrganisationPermissionMixin
 
 
-class PeopleView(OrganisationAdminMixin, FormView):
+class PeopleView(OrganisationPermissionMixin, FormView):
     """Lists people and pending invitations; the form on the page invites someone."""
+
+    permission_required = "members.admin_organisation"
 
     template_name = "members/people.html"
     form_class = InvitationForm
@@ -48,8 +50,10 @@ class PeopleView(OrganisationAdminMixin, FormView):
         return redirect("members:people", pk=self.organisation.pk)
 
 
-class PersonActionView(OrganisationAdminMixin, View):
+class PersonActionView(OrganisationPermissionMixin, View):
     """A POST-only change to one person of the organisation (``role_pk`` in the URL)."""
+
+    permission_required = "members.admin_organisation"
 
     http_method_names = ["post"]
 
@@ -104,7 +108,8 @@ class PersonRemoveView(PersonActionView):
         return super().redirect_after(organisation_role)
 
 
-class InvitationRevokeView(OrganisationAdminMixin, View):
+class InvitationRevokeView(OrganisationPermissionMixin, View):
+    permission_required = "members.admin_organisation"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):

@@ -103,9 +103,9 @@ def test_activity_list_query_count_does_not_grow_with_activities(
         activity.segments.set(ValueChainSegment.objects.all()[:2])
         ParticipationFactory(activity=activity, organisation=active_organisation())
     query = {"kind": "working_group", "segment": _segment("mining").pk}
-    # session, user, members-only check, chosen segment, count, page, segments, nav,
-    # segment choices
-    with django_assert_num_queries(9):
+    # session, user, own organisations (members-only check and nav), chosen segment, count,
+    # page, segments, segment choices
+    with django_assert_num_queries(8):
         response = client.get(reverse("activities:list"), query)
     assert len(response.context["activities"]) == rows
 
@@ -156,9 +156,9 @@ def test_activity_detail_query_count_does_not_grow_with_participants(
     for _ in range(rows):
         participation = ParticipationFactory(activity=activity, organisation=active_organisation())
         participation.people.add(member_of(participation.organisation))
-    # session, user, members-only check, activity, segments, competence areas,
-    # participations, the user's admin roles, nav
-    with django_assert_num_queries(9):
+    # session, user, own organisations (members-only check, sign-up and nav), activity,
+    # segments, competence areas, participations
+    with django_assert_num_queries(7):
         response = client.get(reverse("activities:detail", kwargs={"activity_pk": activity.pk}))
     assert len(response.context["participations"]) == rows
 
@@ -217,9 +217,9 @@ def test_a_proposal_cannot_be_made_on_behalf_of_another_organisation(client, mem
 def test_proposal_form_query_count_is_fixed(client, member, django_assert_num_queries, rows):
     for _ in range(rows):
         OrganisationRoleFactory(user=member, organisation=active_organisation())
-    # session, user, members-only check, segment choices, competence areas, own organisations,
-    # nav
-    with django_assert_num_queries(7):
+    # session, user, own organisations (members-only check and nav), segment choices,
+    # competence areas, own organisations for the form
+    with django_assert_num_queries(6):
         assert client.get(reverse("activities:propose")).status_code == 200
 
 

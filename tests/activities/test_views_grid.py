@@ -112,7 +112,7 @@ def test_grid_links_to_the_previous_and_next_week(client, organisation, workshop
 @pytest.mark.parametrize("week", ["", "2026-W99", "nonsense"])
 def test_grid_without_a_valid_week_shows_this_week(client, organisation, workshop, member, week):
     response = client.get(
-        reverse("activities:hour_week", kwargs={"pk": organisation.pk}), {"week": week}
+        reverse("activities:hour_week", kwargs={"pk": organisation.pk}), {"week": week}, follow=True
     )
     assert response.context["monday"] == TODAY - datetime.timedelta(days=TODAY.weekday())
 

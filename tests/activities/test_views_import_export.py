@@ -77,7 +77,8 @@ def test_the_csv_template_downloads_with_the_import_columns(client, organisation
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    assert response.content.decode().splitlines()[0] == HEADER
+    first_row = next(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))
+    assert ";".join(first_row) == HEADER
 
 
 def test_admin_imports_a_csv_file(client, organisation, activity, admin):

@@ -194,7 +194,13 @@ def test_crediting_more_than_the_invoice_is_refused_with_a_message(staff_client)
     invoice = issue_invoice()
 
     response = run_action(
-        staff_client, Invoice, "credit", [invoice], apply="yes", reason="X", amount_excl_vat="1e5"
+        staff_client,
+        Invoice,
+        "credit",
+        [invoice],
+        apply="yes",
+        reason="X",
+        amount_excl_vat="100000",
     )
 
     assert messages_of(response) == [

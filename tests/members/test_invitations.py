@@ -81,7 +81,7 @@ def test_a_revoked_invitation_cannot_be_accepted():
 
 def test_signed_in_user_joins_with_the_existing_account():
     invitation = InvitationFactory()
-    user = UserFactory()
+    user = UserFactory(email=invitation.email)
     services.invitation_accept(token=invitation.token, user=user)
     assert OrganisationRole.objects.filter(user=user, organisation=invitation.organisation).exists()
 

@@ -169,7 +169,7 @@ def test_signed_in_user_confirms_and_joins_with_their_account(client, invitation
 
 
 def test_a_signed_in_user_cannot_use_an_invitation_twice(client, invitation):
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(email=invitation.email))
     client.post(_url(invitation))
     response = client.post(_url(invitation))
     assert response.status_code == 410
@@ -188,7 +188,8 @@ def test_invitation_page_query_count_is_fixed(
         OrganisationRoleFactory(user=user, organisation=active_organisation())
     if signed_in:
         client.force_login(user)
-    # signed out: invitation, account exists?; signed in: session, user, invitation, nav
-    with django_assert_num_queries(4 if signed_in else 2):
+    # signed out: invitation, account exists?; signed in: session, user, invitation, the
+    # user's addresses (is the invited one theirs?), nav
+    with django_assert_num_queries(5 if signed_in else 2):
         response = client.get(_url(invitation))
     assert response.status_code == 200

@@ -205,8 +205,9 @@ def test_organisation_page_query_count_does_not_grow_with_rows(
     admin = member_of(organisation, Role.ADMIN)
     _fill_organisation(organisation, rows)
     client.force_login(admin)
-    # session, user, organisation, admin?, competences, standing, segments, people, periods, nav
-    with django_assert_num_queries(10):
+    # session, user, organisation with the user's role, competences, standing, segments,
+    # people, periods, nav
+    with django_assert_num_queries(9):
         response = client.get(_organisation_url(organisation))
     assert response.status_code == 200
 

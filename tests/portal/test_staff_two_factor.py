@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
@@ -28,23 +30,27 @@ def sign_in(client, user):
     return response
 
 
-def test_staff_without_totp_is_sent_to_set_it_up_when_required(client, settings, staff):
+def test_staff_without_totp_is_sent_to_the_enrolment_page_when_required(client, settings, staff):
     settings.MFA_REQUIRED_FOR_STAFF = True
     sign_in(client, staff)
 
-    for path in ("/admin/", reverse("members:home"), "/"):
+    for path in ("/admin/", reverse("members:home"), "/", reverse("mfa_activate_totp")):
         response = client.get(path)
         assert response.status_code == 302, path
-        assert response["Location"] == reverse("mfa_activate_totp"), path
+        assert response["Location"] == reverse("portal:staff_enrolment"), path
 
 
-def test_staff_sets_up_totp_through_reauthentication_and_then_reaches_the_admin(
-    client, settings, staff
+def test_staff_sets_up_totp_through_the_link_and_reauthentication_then_reaches_the_admin(
+    client, settings, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
     settings.MFA_REQUIRED_FOR_STAFF = True
     sign_in(client, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portal:staff_enrolment"))
+    link = re.search(r"(/two-factor/enrol/\S+/)", mailoutbox[-1].body).group(1)
+    client.post(link)
 
-    response = client.get("/admin/", follow=True)
+    response = client.get(reverse("mfa_activate_totp"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
     response = client.post(response.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
@@ -67,9 +73,11 @@ def test_staff_asked_to_reauthenticate_before_setup_is_not_caught_in_a_redirect_
     client.force_login(staff)
 
     response = client.get("/admin/", follow=True)
-
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
+    assert response.redirect_chain[-1][0] == reverse("portal:staff_enrolment")
+
+    response = client.get(reverse("account_reauthenticate"))
+    assert response.status_code == 200
 
 
 def test_staff_without_totp_can_still_sign_out(client, settings, staff):
@@ -108,7 +116,10 @@ def test_members_who_are_not_staff_are_never_asked(client, settings):
 
     response = client.get(reverse("members:home"))
 
-    assert response.get("Location") != reverse("mfa_activate_totp")
+    assert response.get("Location") not in (
+        reverse("mfa_activate_totp"),
+        reverse("portal:staff_enrolment"),
+    )
 
 
 def test_anonymous_visitors_are_never_asked(client, settings):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scopes_disabled
 
 from activities.demo import seed_demo_activities
 from activities.models import HourEntry
@@ -23,6 +24,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "Refusing to load demo data into production; pass --force if you mean it."
             )
+        # The demo spans every organisation.
+        with scopes_disabled():
+            self.seed()
+
+    def seed(self):
         result = seed_demo_network()
         activities = seed_demo_activities(
             staff=User.objects.get(email=data.STAFF_EMAIL),
