@@ -366,7 +366,7 @@ def test_a_database_constraint_is_never_shown_by_its_name(staff_client):
     assert response.status_code == 200
     content = response.content.decode()
     assert "rate_positive" not in content
-    assert "These values are not allowed together." in content
+    assert "The hourly rate must be more than 0." in content
 
 
 def test_a_period_whose_deadline_is_before_its_end_names_no_constraint(staff_client):

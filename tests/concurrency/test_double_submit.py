@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 
 from activities.models import HourEntry
@@ -208,7 +208,8 @@ def test_a_person_invited_at_once_with_two_roles_gets_one_invitation_and_a_clear
     def invite(role):
         try:
             barrier.wait(timeout=20)
-            with scopes_disabled():  # as a task or the administration would call it
+            # A new thread speaks the default language; the assertion reads the English message.
+            with scopes_disabled(), translation.override("en"):
                 services.invitation_create(
                     organisation=organisation,
                     email="kari@fjordcelle.no",
