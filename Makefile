@@ -31,6 +31,8 @@ fuzz: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	$(BIN)/python scripts/mypy_baseline.py
 
 format: install
 	$(BIN)/ruff format .

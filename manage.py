@@ -5,7 +5,7 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "battery_norway.settings")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 -- after DJANGO_SETTINGS_MODULE is set, as Django's template
 
     execute_from_command_line(sys.argv)
 

@@ -8,18 +8,13 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from activities.filters import date_input
 from activities.models import Activity, DecisionOutcome, HourEntry
-from activities.services.hours import (
-    hour_entry_create,
-    hour_entry_delete,
-    hour_entry_update,
-    parse_hours,
-)
+from activities.services.hours import WeekCell
+from activities.validators import validate_activity_dates
 from members.forms import PortalForm, PortalModelForm
 from members.models import CompetenceArea, User, ValueChainSegment
 
@@ -75,9 +70,12 @@ class ActivityProposeForm(PortalModelForm):
     def clean(self):
         # The service has the rule; checking here shows it beside the field before saving.
         cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The activity cannot end before it starts."))
+        try:
+            validate_activity_dates(
+                start_date=cleaned.get("start_date"), end_date=cleaned.get("end_date")
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
     def service_arguments(self) -> dict:
@@ -197,9 +195,8 @@ class GridRow:
 class WeekGridForm:
     """One person's hours in one ISO week: the organisation's activities by seven days.
 
-    Saving turns each changed cell into a create, update or delete through the hour services,
-    all inside one transaction: if any cell breaks a rule, every cell's error is collected and
-    nothing is saved.
+    The form binds what was typed; ``activities.services.hours.hours_week_save`` saves the week
+    (all or nothing) and its errors are shown beside their cells.
     """
 
     def __init__(self, *, organisation, person, monday, activities, entries, locked_periods):
@@ -251,49 +248,21 @@ class WeekGridForm:
             if cell.editable:
                 cell.value = data.get(cell.name, "").strip()
 
-    def save(self, *, created_by: User) -> bool:
-        """Apply the bound values; True when saved, False (nothing saved) when a cell failed."""
-        deletes, updates, creates = [], [], []
-        for cell in self.cells:
-            if not cell.editable:
-                continue
-            try:
-                hours = parse_hours(cell.value) if cell.value else Decimal(0)
-            except ValidationError as error:
-                cell.errors.extend(error.messages)
-                continue
-            if hours == 0:
-                if cell.entry is not None:
-                    deletes.append(cell)
-            elif cell.entry is None:
-                creates.append((cell, hours))
-            elif hours != cell.entry.hours:
-                updates.append((cell, hours))
-        # Removals and reductions first, so a day's 24-hour check sees the room they make.
-        updates.sort(key=lambda change: change[1] - change[0].entry.hours)
-        with transaction.atomic():
-            for cell in deletes:
-                self._apply(cell, hour_entry_delete, entry=cell.entry)
-            for cell, hours in updates:
-                self._apply(cell, hour_entry_update, entry=cell.entry, hours=hours)
-            for cell, hours in creates:
-                self._apply(
-                    cell,
-                    hour_entry_create,
-                    organisation=self.organisation,
-                    person=self.person,
-                    activity=cell.activity,
-                    date=cell.day,
-                    hours=hours,
-                    created_by=created_by,
-                )
-            if self.errors:
-                transaction.set_rollback(True)
-        return not self.errors
+    def week_cells(self) -> list[WeekCell]:
+        """The editable cells as typed, for ``hours_week_save``."""
+        return [
+            WeekCell(
+                key=cell.name,
+                activity=cell.activity,
+                date=cell.day,
+                entry=cell.entry,
+                value=cell.value,
+            )
+            for cell in self.cells
+            if cell.editable
+        ]
 
-    @staticmethod
-    def _apply(cell: GridCell, service, **arguments) -> None:
-        try:
-            service(**arguments)
-        except ValidationError as error:
-            cell.errors.extend(error.messages)
+    def add_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show ``hours_week_save``'s errors beside their cells."""
+        for cell in self.cells:
+            cell.errors.extend(errors.get(cell.name, []))

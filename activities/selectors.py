@@ -16,6 +16,7 @@ from activities.models import (
     ReportingPeriod,
 )
 from members.models import Organisation
+from members.selectors import organisations_active_on
 
 YEARLY_HOURS_LIMIT = Decimal(1850)
 
@@ -122,8 +123,6 @@ def people_over_yearly_limit(year: int, organisation: Organisation | None = None
 
 def organisations_to_remind(period: ReportingPeriod) -> QuerySet[Organisation]:
     """Active organisations taking part in activities that logged nothing or have not confirmed."""
-    from members.selectors import organisations_active_on
-
     logged = Q(hour_entries__date__gte=period.start_date, hour_entries__date__lte=period.end_date)
     return (
         organisations_active_on(period.end_date)

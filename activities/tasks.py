@@ -1,19 +1,19 @@
+"""Celery tasks of activities. Tasks are leaves: services import this module at the top to
+queue work, so each task imports its models and service inside its body, when it runs."""
+
 import logging
 
 from celery import shared_task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities import statements
-from activities.services import reminders
-from portal import jobs
-from portal.models import Job, JobStatus
-
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="activities.send_hours_reminders")
 def send_hours_reminders() -> int:
+    from activities.services import reminders  # noqa: PLC0415 -- leaf: services import tasks
+
     return reminders.hours_reminders_send(today=timezone.localdate())
 
 
@@ -24,6 +24,10 @@ def build_statements(*, job_id: int, year: int) -> None:
     A redelivered task finds a finished job and returns; one that fails marks the job failed
     so its page stops waiting.
     """
+    from activities.services import statements  # noqa: PLC0415 -- leaf: the service queues us
+    from portal import jobs  # noqa: PLC0415 -- leaf: services import tasks
+    from portal.models import Job, JobStatus  # noqa: PLC0415 -- leaf: services import tasks
+
     status = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
     if status is None or status == JobStatus.DONE:
         return

@@ -7,4 +7,5 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from members import audit  # noqa: F401  (registers models with the audit trail)
+        # Registers the models with the audit trail; models can be imported only once apps load.
+        from members import audit  # noqa: F401, PLC0415 -- see above

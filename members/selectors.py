@@ -4,6 +4,7 @@ Every member-facing read starts from ``organisations_for(user)``: another compan
 """
 
 import datetime
+import enum
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -11,10 +12,12 @@ from django.utils import timezone
 
 from members.models import (
     Competence,
+    Invitation,
     Membership,
     MembershipStatus,
     Organisation,
     OrganisationRole,
+    Role,
     User,
 )
 
@@ -123,3 +126,68 @@ def competence_listing() -> QuerySet[Competence]:
 
 def organisation_people(organisation: Organisation) -> QuerySet[OrganisationRole]:
     return organisation.roles.select_related("user").order_by("user__full_name", "user__email")
+
+
+def invitations_open(organisation: Organisation) -> QuerySet[Invitation]:
+    """The organisation's invitations neither accepted nor revoked, expired ones included.
+
+    An expired invitation still holds its address's natural key
+    (``invitation_one_open_per_address``) until it is revoked.
+    """
+    return Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+
+
+def invitations_pending(organisation: Organisation) -> QuerySet[Invitation]:
+    """The invitations someone can still accept (open and not expired), by address."""
+    return invitations_open(organisation).filter(expires_at__gt=timezone.now()).order_by("email")
+
+
+class MailPurpose(enum.StrEnum):
+    """What an organisation is written to about (``organisation_mail_recipients``)."""
+
+    INVOICE = "invoice"
+    PAYMENT_REMINDER = "payment-reminder"
+    HOUR_REMINDER = "hour-reminder"
+    MEETING_NOTICE = "meeting-notice"
+
+
+# Money matters go to the accounts first; everything else to the people who run the membership.
+INVOICE_ADDRESS_FIRST = frozenset({MailPurpose.INVOICE, MailPurpose.PAYMENT_REMINDER})
+
+
+def organisation_admins_prefetch() -> Prefetch:
+    """Prefetch an organisation queryset's admins as ``admin_roles`` for
+    ``organisation_mail_recipients``, so writing to many organisations costs one query more."""
+    return Prefetch(
+        "roles",
+        queryset=OrganisationRole.objects.filter(role=Role.ADMIN).select_related("user"),
+        to_attr="admin_roles",
+    )
+
+
+def organisation_mail_recipients(organisation: Organisation, purpose: MailPurpose) -> list[str]:
+    """Who receives ``organisation``'s mail for ``purpose``: the one rule for every sender.
+
+    - Invoices and payment reminders: the organisation's invoice address as it is today (a
+      corrected address is used by a resend and by the next reminder; the invoice document keeps
+      the address copied at issue); without one, its administrators.
+    - Hour reminders and meeting notices: its administrators; without any, the invoice address,
+      so that somebody hears of it.
+
+    Administrators are listed by e-mail address, each once. An empty list means nobody to write
+    to: the caller refuses (invoice) or skips (reminders). Uses ``admin_roles`` when the
+    organisation was fetched with ``organisation_admins_prefetch()``, else one query.
+    """
+    invoice_address = [organisation.invoice_email] if organisation.invoice_email else []
+    if MailPurpose(purpose) in INVOICE_ADDRESS_FIRST:
+        return invoice_address or _admin_addresses(organisation)
+    return _admin_addresses(organisation) or invoice_address
+
+
+def _admin_addresses(organisation: Organisation) -> list[str]:
+    admin_roles = getattr(organisation, "admin_roles", None)
+    if admin_roles is None:
+        admin_roles = organisation.roles.filter(role=Role.ADMIN).select_related("user")
+    return sorted({role.user.email for role in admin_roles if role.user.email})

@@ -12,8 +12,15 @@ from members.models import Application, Invitation
 from portal.mail import mail_queue
 
 
-def _send(template: str, context: dict, to: str, *, key: str) -> None:
-    mail_queue(key=key, recipients=[to], template=f"members/email/{template}", context=context)
+def _send(template: str, context: dict, to: str, *, key: str, about) -> None:
+    # Applicants and invitees have no user record yet: written to in Norwegian (mail_language).
+    mail_queue(
+        key=key,
+        recipients=[to],
+        template=f"members/email/{template}",
+        context=context,
+        about=about,
+    )
 
 
 def _invitation_url(invitation: Invitation) -> str:
@@ -32,7 +39,9 @@ def send_invitation_email(*, invitation_id: int) -> None:
     if invitation is None or not invitation.is_usable:
         return
     context = {"invitation": invitation, "url": _invitation_url(invitation)}
-    _send("invitation", context, invitation.email, key=f"invitation:{invitation.pk}")
+    _send(
+        "invitation", context, invitation.email, key=f"invitation:{invitation.pk}", about=invitation
+    )
 
 
 @shared_task(name="members.send_application_received_email")
@@ -42,12 +51,19 @@ def send_application_received_email(*, application_id: int) -> None:
         return
     context = {"application": application}
     key = f"application:{application.pk}"
-    _send("application_received", context, application.contact_email, key=f"{key}:received")
+    _send(
+        "application_received",
+        context,
+        application.contact_email,
+        key=f"{key}:received",
+        about=application,
+    )
     _send(
         "application_to_secretariat",
         context,
         settings.SECRETARIAT_EMAIL,
         key=f"{key}:to-secretariat",
+        about=application,
     )
 
 
@@ -67,6 +83,7 @@ def send_application_approved_email(*, application_id: int, invitation_id: int) 
         context,
         application.contact_email,
         key=f"application:{application.pk}:approved:invitation-{invitation.pk}",
+        about=application,
     )
 
 
@@ -80,4 +97,5 @@ def send_application_rejected_email(*, application_id: int) -> None:
         {"application": application},
         application.contact_email,
         key=f"application:{application.pk}:rejected",
+        about=application,
     )

@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from portal import (
+        from portal import (  # noqa: PLC0415 -- both need the app registry, as said below
             admin_fields,  # needs the admin app loaded
             rules,  # noqa: F401 -- registers the permissions
         )

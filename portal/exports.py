@@ -55,7 +55,7 @@ def _csv_cell(value: object) -> str:
 def _xlsx_cell(value: object) -> object:
     if value is None or isinstance(value, bool | int | float | Decimal | datetime.date):
         return value
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415 -- slow to import; only Excel exports need it
 
     # Control characters a workbook cannot hold would make the whole download fail.
     return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
@@ -72,7 +72,7 @@ def csv_text(header: Row, rows: Iterable[Row], *, delimiter: str = ";") -> str:
 
 def xlsx_bytes(header: Row, rows: Iterable[Row], *, sheet_title: str) -> bytes:
     """An Excel workbook with one sheet of ``header`` and ``rows``."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 -- slow to import; only Excel exports need it
 
     workbook = Workbook(write_only=True)
     # Sheet titles may not hold []:*?/\ and are at most 31 characters.

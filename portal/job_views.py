@@ -1,8 +1,8 @@
 """The progress page of a background job, its status as JSON, and its result.
 
 Generic over kinds of job (statements, invoice runs, imports): an app names its kind with
-``register_job_kind`` so the page can title it. Only the person who started a job, or staff,
-sees it (``portal.view_job``); anyone else gets a 404.
+``portal.jobs.register_job_kind`` in its ``AppConfig.ready()`` so the page can title it. Only
+the person who started a job, or staff, sees it (``portal.view_job``); anyone else gets a 404.
 """
 
 import os
@@ -13,24 +13,18 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, View
 
+from portal.jobs import job_kind_label
 from portal.models import Job, JobStatus
 from portal.permissions import PermissionRequiredMixin
 
 REFRESH_SECONDS = 3
 
-_job_kinds: dict[str, Promise | str] = {}
-
-
-def register_job_kind(kind: str, label: Promise | str) -> None:
-    _job_kinds[kind] = label
-
 
 def job_title(job: Job) -> Promise | str:
-    return _job_kinds.get(job.kind, _("Background job"))
+    return job_kind_label(job.kind)
 
 
 def is_finished(job: Job) -> bool:

@@ -1,10 +1,27 @@
-"""Background jobs with progress the person who started them can watch."""
+"""Background jobs with progress the person who started them can watch.
+
+Each app names its kinds of job in its ``AppConfig.ready()`` with ``register_job_kind``, so the
+progress page can title a job of any kind without importing the app's views.
+"""
 
 from django.core.files.base import ContentFile
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import Job, JobStatus
+
+_job_kinds: dict[str, Promise | str] = {}
+
+
+def register_job_kind(kind: str, label: Promise | str) -> None:
+    """Name a kind of job for its progress page; called from an app's ``ready()``."""
+    _job_kinds[kind] = label
+
+
+def job_kind_label(kind: str) -> Promise | str:
+    return _job_kinds.get(kind, _("Background job"))
 
 
 def job_create(*, kind: str, started_by, total: int = 0, params: dict | None = None) -> Job:

@@ -2,6 +2,8 @@
 claims of one-time form submission tokens."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +18,17 @@ class EmailStatus(models.TextChoices):
 
 
 class OutboundEmail(models.Model):
-    """One e-mail the portal must send once (DESIGN.md invariant 7).
+    """One e-mail the portal must send once (docs/architecture.md, invariant 7).
 
     ``key`` names the send request (``reminder:period-3:org-7:before``); the unique constraint
     makes a second request for the same thing a no-op. The send task claims the row under a lock,
     so a redelivered task finds it already sent and returns. Changed only through
     ``portal.outbox``.
+
+    ``about`` is the record the e-mail is about (an invoice, an invitation, an organisation...),
+    set by every caller of ``portal.mail.mail_queue``: a content-type pair rather than foreign
+    keys, because ``portal`` is the shared app the others import, not the other way round. The
+    key names the send request; it is never parsed to find the e-mails of a record.
     """
 
     key = models.CharField(_("send request"), max_length=200, unique=True)
@@ -37,12 +44,25 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    about_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("about"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
 
     class Meta:
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mails")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "claimed_at"])]
+        indexes = [
+            models.Index(fields=["status", "claimed_at"]),
+            models.Index(fields=["about_type", "about_id"], name="outbox_about"),
+        ]
 
     def __str__(self):
         return f"{', '.join(self.recipients)}: {self.subject}"

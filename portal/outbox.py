@@ -6,13 +6,18 @@ import smtplib
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from portal import tasks
 from portal.models import EmailStatus, OutboundEmail
 
-MAX_ATTEMPTS = 6
+# The retry policy lives beside the send task; ``outbox.MAX_ATTEMPTS`` and
+# ``outbox.TransientEmailError`` stay the names callers use.
+from portal.outbox_retry import MAX_ATTEMPTS, TransientEmailError
+from portal.queue import enqueue_after_commit
+
 # A row left in "sending" this long belongs to a worker that died: it may be claimed again.
 SENDING_LEASE = datetime.timedelta(seconds=getattr(settings, "OUTBOX_SENDING_LEASE_SECONDS", 300))
 # A queued row whose task never ran (lost before it reached the broker) is queued again after this.
@@ -25,10 +30,6 @@ BUILD_ERRORS = (ValueError,)
 SUBJECT_LENGTH = OutboundEmail._meta.get_field("subject").max_length
 
 
-class TransientEmailError(Exception):
-    """Delivery failed in a way worth retrying (connection refused, 4xx reply)."""
-
-
 def email_enqueue(
     *,
     key: str,
@@ -36,21 +37,23 @@ def email_enqueue(
     subject: str,
     body: str,
     attachments: list[dict] | None = None,
+    about: models.Model | None = None,
 ) -> tuple[OutboundEmail, bool]:
     """Record a send request and queue its delivery after commit; returns (row, created).
 
     The same ``key`` twice is one e-mail: the second call returns the first row, queues nothing.
     A message that cannot be built (a line break a name carried into the subject, say) is
     recorded as failed with the reason, for the secretariat to see; it is never queued.
+    ``about`` is the record the e-mail is about (``OutboundEmail.about``). Callers go through
+    ``portal.mail.mail_queue``, which renders the message first.
     """
-    from portal import tasks
-
     email = OutboundEmail(
         key=key,
         recipients=list(recipients),
         subject=subject[:SUBJECT_LENGTH],
         body=body,
         attachments=attachments or [],
+        about=about,
     )
     try:
         _message(email, with_attachments=False).message()
@@ -63,7 +66,7 @@ def email_enqueue(
     except IntegrityError:
         return OutboundEmail.objects.get(key=key), False
     if email.status == EmailStatus.QUEUED:
-        transaction.on_commit(lambda: tasks.send_outbound_email.delay(email_id=email.pk))
+        enqueue_after_commit(tasks.send_outbound_email, email_id=email.pk)
     return email, True
 
 
@@ -154,13 +157,11 @@ def _reason(error: Exception) -> str:
 
 def email_resend(*, email: OutboundEmail) -> OutboundEmail:
     """Staff send a failed e-mail again (after fixing the address, say)."""
-    from portal import tasks
-
     updated = OutboundEmail.objects.filter(pk=email.pk, status=EmailStatus.FAILED).update(
         status=EmailStatus.QUEUED, attempts=0, last_error=""
     )
     if updated:
-        transaction.on_commit(lambda: tasks.send_outbound_email.delay(email_id=email.pk))
+        enqueue_after_commit(tasks.send_outbound_email, email_id=email.pk)
     email.refresh_from_db()
     return email
 
@@ -170,8 +171,6 @@ def emails_dispatch_pending(*, now: datetime.datetime | None = None) -> int:
 
     Rows waiting for a retry are left to the retry countdown. Beat calls this every minute.
     """
-    from portal import tasks
-
     now = now or timezone.now()
     lost = OutboundEmail.objects.filter(
         Q(status=EmailStatus.QUEUED, created_at__lt=now - LOST_TASK_AFTER)

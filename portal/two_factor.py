@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from portal.mail import mail_queue
+from portal.mail import mail_language, mail_queue
 
 LINK_VALID = datetime.timedelta(hours=1)
 # After the link is used, this long to finish setting up the authenticator in that session.
@@ -141,6 +141,8 @@ def staff_enrolment_link_send(*, user) -> str:
             recipients=[address],
             template="portal/email/staff_enrolment",
             context=context,
+            about=user,
+            language=mail_language(user),
         )
     return address
 

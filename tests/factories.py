@@ -6,7 +6,10 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from stdnum.no import orgnr
 
+from activities.models import ActivityKind, ActivityStatus
+from billing.models import FeeSchedule, Payment, PaymentSource
 from members import models
+from portal.models import EmailStatus, Job, JobStatus, OutboundEmail
 
 
 def valid_organisation_number(n: int) -> str:
@@ -121,8 +124,8 @@ class ActivityFactory(factory.django.DjangoModelFactory):
         model = "activities.Activity"
 
     title = factory.Sequence(lambda n: f"Arbeidsgruppe {n}")
-    kind = "working_group"
-    status = "running"
+    kind = ActivityKind.WORKING_GROUP
+    status = ActivityStatus.RUNNING
     start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200))
     end_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=200))
 
@@ -152,12 +155,96 @@ def taking_part(organisation, activity=None):
 
 def fee_schedule(year=2026, amount=Decimal("10000"), **fields):
     """A fee schedule for ``year`` with ``amount`` for every participant type and size band."""
-    from billing.models import FeeAmount, FeeSchedule
+    from billing.models import FeeAmount
 
-    schedule = FeeSchedule.objects.create(year=year, **fields)
+    schedule = FeeScheduleFactory(year=year, **fields)
     FeeAmount.objects.bulk_create(
         FeeAmount(schedule=schedule, participant_type=kind, size_band=band, amount=amount)
         for kind in models.ParticipantType.values
         for band in models.SizeBand.values
     )
     return schedule
+
+
+def participant(name=None, *, since=datetime.date(2025, 1, 1), **fields):
+    """An organisation with an active core membership since ``since`` (billable for fee years
+    from then on)."""
+    if name is not None:
+        fields["name"] = name
+    organisation = OrganisationFactory(**fields)
+    MembershipFactory(organisation=organisation, start_date=since)
+    return organisation
+
+
+class FeeScheduleFactory(factory.django.DjangoModelFactory):
+    """A fee schedule without amounts; ``fee_schedule()`` adds one for every type and band."""
+
+    class Meta:
+        model = FeeSchedule
+
+    year = 2026
+
+
+def fee_invoice(organisation=None, *, year=2026, amount=Decimal("10000"), issued_by=None):
+    """A participation-fee invoice issued through the service (so numbered, with parties copied)."""
+    from billing.services.issuing import fee_invoice_issue
+
+    if not FeeSchedule.objects.filter(year=year).exists():
+        fee_schedule(year, amount=amount)
+    organisation = organisation or participant()
+    return fee_invoice_issue(organisation=organisation, year=year, issued_by=issued_by)
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    """A payment row as the bank file import stores it. It does not refresh the invoice's status:
+    use ``paid()`` (through the service) when the test depends on the status."""
+
+    class Meta:
+        model = Payment
+
+    invoice = factory.LazyFunction(fee_invoice)
+    amount = factory.LazyAttribute(lambda payment: payment.invoice.total)
+    paid_on = factory.LazyFunction(timezone.localdate)
+    kid = factory.LazyAttribute(lambda payment: payment.invoice.kid)
+    source = PaymentSource.BANK_FILE
+    bank_reference = factory.Sequence(lambda n: f"BANK-{n:06d}")
+    registered_by = factory.SubFactory(UserFactory, is_staff=True)
+
+
+def paid(invoice, *, amount=None, paid_on=None, registered_by=None):
+    """``invoice`` with a payment registered through the service (``amount=None``: all of it)."""
+    from billing.services.payments import payment_register
+
+    payment_register(
+        invoice=invoice,
+        amount=amount,
+        paid_on=paid_on or invoice.issue_date,
+        registered_by=registered_by,
+    )
+    invoice.refresh_from_db()
+    return invoice
+
+
+class OutboundEmailFactory(factory.django.DjangoModelFactory):
+    """An outbox row waiting to be sent."""
+
+    class Meta:
+        model = OutboundEmail
+
+    key = factory.Sequence(lambda n: f"test:{n}")
+    recipients = factory.Sequence(lambda n: [f"mottaker{n}@example.no"])
+    subject = "Melding fra Battery Norway"
+    body = "Hei,\n\nDette er en melding.\n"
+    status = EmailStatus.QUEUED
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """A background job that is running, started by a staff user."""
+
+    class Meta:
+        model = Job
+
+    kind = "test"
+    started_by = factory.SubFactory(UserFactory, is_staff=True)
+    status = JobStatus.RUNNING
+    total = 4

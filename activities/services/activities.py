@@ -15,6 +15,7 @@ from activities.models import (
     DecisionOutcome,
     Participation,
 )
+from activities.validators import participation_open, validate_activity_dates
 from members.models import Organisation, OrganisationRole, User
 
 ALLOWED_TRANSITIONS = {
@@ -35,8 +36,7 @@ def activity_propose(
 ) -> Activity:
     """A member proposes an activity; the steering group decides on it."""
     activity = Activity(proposed_by=proposed_by, status=ActivityStatus.PROPOSED, **fields)
-    if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
-        raise ValidationError({"end_date": _("The activity cannot end before it starts.")})
+    validate_activity_dates(start_date=activity.start_date, end_date=activity.end_date)
     activity.full_clean()
     with transaction.atomic():
         activity.save()
@@ -102,7 +102,7 @@ def participation_sign_up(
 ) -> Participation:
     """Sign an organisation up for a running activity with the people who take part."""
     people = list(people)
-    if activity.status != ActivityStatus.RUNNING:
+    if not participation_open(activity):
         raise ValidationError(_("Organisations can sign up only for running activities."))
     member_ids = set(
         OrganisationRole.objects.filter(organisation=organisation).values_list("user_id", flat=True)

@@ -1,6 +1,10 @@
-"""In-kind hour entries and the rules funders need them to follow (DESIGN.md invariant 4)."""
+"""In-kind hour entries and the rules funders need them to follow.
+
+The rules are invariant 4 of docs/architecture.md.
+"""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -190,3 +194,79 @@ def hour_entry_delete(*, entry: HourEntry, as_staff: bool = False) -> None:
             if period is not None:
                 raise ValidationError(locked_message(period))
         entry.delete()
+
+
+@dataclass(frozen=True)
+class WeekCell:
+    """One editable cell of the weekly grid as the person typed it.
+
+    ``key`` names the cell for the errors returned; ``entry`` is the one entry saved in the cell
+    (None when empty); ``value`` is the typed hours, blank or zero meaning "no hours".
+    """
+
+    key: str
+    activity: Activity
+    date: datetime.date
+    entry: HourEntry | None
+    value: str
+
+
+def hours_week_save(
+    *,
+    organisation: Organisation,
+    person: User,
+    cells: Iterable[WeekCell],
+    created_by: User,
+) -> dict[str, list[str]]:
+    """Save one person's week of hours, all or nothing; the errors by cell key ({} when saved).
+
+    Each cell becomes a delete (blank or zero where an entry was), an update (other hours) or a
+    create (hours in an empty cell) through the entry services, so every rule of invariant 4
+    holds per cell. Removals and reductions run first, so a day's 24-hour check sees the room
+    they make. Everything runs in one transaction: if any cell is refused, every cell's error
+    is collected and the transaction is rolled back, so nothing is saved.
+    """
+    errors: dict[str, list[str]] = {}
+    deletes: list[WeekCell] = []
+    updates: list[tuple[WeekCell, Decimal]] = []
+    creates: list[tuple[WeekCell, Decimal]] = []
+    for cell in cells:
+        try:
+            hours = parse_hours(cell.value) if cell.value else Decimal(0)
+        except ValidationError as error:
+            errors.setdefault(cell.key, []).extend(error.messages)
+            continue
+        if hours == 0:
+            if cell.entry is not None:
+                deletes.append(cell)
+        elif cell.entry is None:
+            creates.append((cell, hours))
+        elif hours != cell.entry.hours:
+            updates.append((cell, hours))
+    updates.sort(key=lambda change: change[1] - change[0].entry.hours)
+
+    def apply(cell: WeekCell, service, **arguments) -> None:
+        try:
+            service(**arguments)
+        except ValidationError as error:
+            errors.setdefault(cell.key, []).extend(error.messages)
+
+    with transaction.atomic():
+        for cell in deletes:
+            apply(cell, hour_entry_delete, entry=cell.entry)
+        for cell, hours in updates:
+            apply(cell, hour_entry_update, entry=cell.entry, hours=hours)
+        for cell, hours in creates:
+            apply(
+                cell,
+                hour_entry_create,
+                organisation=organisation,
+                person=person,
+                activity=cell.activity,
+                date=cell.date,
+                hours=hours,
+                created_by=created_by,
+            )
+        if errors:
+            transaction.set_rollback(True)
+    return errors

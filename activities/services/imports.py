@@ -107,7 +107,7 @@ class TableReader:
         return table
 
     def _excel_table(self) -> list[list]:
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # noqa: PLC0415 -- slow to import; only Excel imports need it
 
         unreadable = ValidationError(_("The Excel file could not be read."))
         try:

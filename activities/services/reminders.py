@@ -3,13 +3,16 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.urls import reverse
 
 from activities.models import ReportingPeriod
 from activities.selectors import organisations_to_remind
-from members.models import OrganisationRole, Role
-from portal.mail import mail_queue
+from members.selectors import (
+    MailPurpose,
+    organisation_admins_prefetch,
+    organisation_mail_recipients,
+)
+from portal.mail import mail_queue, site_url
 
 BEFORE, AFTER = "before", "after"
 
@@ -30,7 +33,8 @@ def hours_reminders_send(*, today: datetime.date) -> int:
     """Queue today's reminders; returns how many were new.
 
     Each reminder's outbox key names period, organisation and kind, so running this twice, or
-    after a worker died half-way, never sends the same reminder twice.
+    after a worker died half-way, never sends the same reminder twice. Recipients:
+    ``organisation_mail_recipients(..., MailPurpose.HOUR_REMINDER)``.
     """
     queued = 0
     for period in ReportingPeriod.objects.filter(
@@ -39,15 +43,11 @@ def hours_reminders_send(*, today: datetime.date) -> int:
         kind = reminder_kind(period, today)
         if kind is None:
             continue
-        admins = OrganisationRole.objects.filter(role=Role.ADMIN).select_related("user")
         organisations = organisations_to_remind(period).prefetch_related(
-            Prefetch("roles", queryset=admins, to_attr="admin_roles")
+            organisation_admins_prefetch()
         )
         for organisation in organisations:
-            recipients = [role.user.email for role in organisation.admin_roles]
-            recipients = recipients or [organisation.invoice_email] * bool(
-                organisation.invoice_email
-            )
+            recipients = organisation_mail_recipients(organisation, MailPurpose.HOUR_REMINDER)
             if not recipients:
                 continue
             _email, created = _enqueue(period, organisation, kind, recipients)
@@ -61,11 +61,13 @@ def _enqueue(period, organisation, kind, recipients):
         "organisation": organisation,
         "kind": kind,
         "logged_nothing": organisation.period_hours == 0,
-        "url": settings.SITE_URL.rstrip("/") + reverse("activities:hours"),
+        "url": site_url(reverse("activities:hours")),
     }
+    # Organisation mail: written in Norwegian (portal.mail.mail_language).
     return mail_queue(
         key=f"hours-reminder:period-{period.pk}:org-{organisation.pk}:{kind}",
         recipients=recipients,
         template="activities/email/reminder",
         context=context,
+        about=organisation,
     )

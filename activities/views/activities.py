@@ -11,31 +11,29 @@ from django.views.generic import DetailView, FormView, ListView, View
 from activities import selectors
 from activities.filters import ActivityFilter
 from activities.forms import ActivityProposeForm, ParticipationForm
-from activities.models import Activity, ActivityStatus, Participation
+from activities.models import Activity, Participation
 from activities.services import activities as services
+from activities.validators import participation_open
 from members.models import Role, User
 from members.selectors import organisations_for
-from members.views.errors import add_service_error, message_text
 from portal import rules
+from portal.list_views import FilteredListMixin
 from portal.permissions import MembersOnlyMixin, OrganisationPermissionMixin
+from portal.service_errors import add_service_error, message_text
 
 
-class ActivityListView(MembersOnlyMixin, ListView):
+class ActivityListView(MembersOnlyMixin, FilteredListMixin, ListView):
     template_name = "activities/activity_list.html"
     context_object_name = "activities"
     paginate_by = 20
+    filterset_class = ActivityFilter
 
-    def get_queryset(self):
-        self.filterset = ActivityFilter(
-            self.request.GET or None,
-            queryset=selectors.activities_visible()
+    def get_base_queryset(self):
+        return (
+            selectors.activities_visible()
             .prefetch_related("segments")
-            .order_by("-start_date", "title", "pk"),
+            .order_by("-start_date", "title", "pk")
         )
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
 
 
 class ActivityDetailView(MembersOnlyMixin, DetailView):
@@ -81,7 +79,7 @@ class ActivityDetailView(MembersOnlyMixin, DetailView):
         return super().get_context_data(
             participations=activity.participation_list,
             my_organisations=my_organisations,
-            can_sign_up=activity.status == ActivityStatus.RUNNING,
+            can_sign_up=participation_open(activity),
             **kwargs,
         )
 

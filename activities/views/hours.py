@@ -17,9 +17,10 @@ from activities.forms import HourEntryForm, hours_text
 from activities.models import HourEntry
 from activities.services import hours as services
 from activities.views.mixins import OrganisationHoursMixin
-from members.views.errors import add_service_error
 from members.views.organisations import OrganisationChoiceView
 from portal import rules
+from portal.list_views import FilteredListMixin
+from portal.service_errors import add_service_error
 
 
 class HoursHomeView(OrganisationChoiceView):
@@ -29,23 +30,29 @@ class HoursHomeView(OrganisationChoiceView):
     organisation_url = "activities:hour_list"
 
 
-class HourListView(OrganisationHoursMixin, ListView):
+class HourFilterMixin(OrganisationHoursMixin, FilteredListMixin):
+    """The hours the user may see, narrowed by the list's filters (the list and its export)."""
+
+    filterset_class = HourEntryFilter
+
+    def get_filterset_kwargs(self):
+        return {
+            "activities": selectors.activities_open_for_hours(self.organisation),
+            "people": self.people(),
+        }
+
+
+class HourListView(HourFilterMixin, ListView):
     template_name = "activities/hour_list.html"
     context_object_name = "entries"
     paginate_by = 50
 
-    def get_queryset(self):
-        self.filterset = HourEntryFilter(
-            self.request.GET or None,
-            queryset=selectors.with_lock_state(self.visible_entries()),
-            activities=selectors.activities_open_for_hours(self.organisation),
-            people=self.people(),
-        )
-        return self.filterset.qs
+    def get_base_queryset(self):
+        return selectors.with_lock_state(self.visible_entries())
 
     def get_context_data(self, **kwargs):
         totals = self.filterset.qs.aggregate(hours=Sum("hours"), entries=Count("pk"))
-        context = {"filter": self.filterset, "totals": totals}
+        context = {"totals": totals}
         if self.is_admin:
             today = timezone.localdate()
             context.update(

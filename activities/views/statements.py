@@ -1,24 +1,18 @@
 """The yearly in-kind statement: one organisation's PDF, and staff's page for all of a year."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
-from activities import selectors, statements, tasks
+from activities import selectors
 from activities.forms import MAX_YEAR, MIN_YEAR, YearForm
+from activities.services import statements
 from activities.views.mixins import OrganisationHoursMixin
-from portal import jobs
-from portal.job_views import register_job_kind
 from portal.permissions import StaffRequiredMixin
-
-STATEMENTS_JOB = "activities.statements"
-register_job_kind(STATEMENTS_JOB, gettext_lazy("In-kind statements"))
 
 
 class StatementView(OrganisationHoursMixin, View):
@@ -64,11 +58,7 @@ class StaffHoursView(StaffRequiredMixin, FormView):
 
     def form_valid(self, form):
         year = form.cleaned_data["year"]
-        with transaction.atomic():
-            job = jobs.job_create(
-                kind=STATEMENTS_JOB, started_by=self.request.user, params={"year": year}
-            )
-            transaction.on_commit(lambda: tasks.build_statements.delay(job_id=job.pk, year=year))
+        job = statements.statements_build_start(year=year, started_by=self.request.user)
         messages.success(
             self.request,
             _("The statements of %(year)s are being made.") % {"year": year},

@@ -9,8 +9,8 @@ from django.views.generic import TemplateView
 from activities.forms import DecisionForm
 from activities.models import Activity, ActivityDecision, ActivityStatus, DecisionOutcome
 from activities.services import activities as services
-from members.views.errors import add_service_error
 from portal.permissions import SteeringGroupMixin
+from portal.service_errors import add_service_error
 
 RECENT_DECISIONS = 10
 

@@ -7,9 +7,9 @@ from django.utils.translation import ngettext
 from django.views.generic import FormView, View
 
 from activities import exports, selectors
-from activities.filters import HourEntryFilter
 from activities.forms import HourImportForm
 from activities.services import imports
+from activities.views.hours import HourFilterMixin
 from activities.views.mixins import OrganisationHoursMixin
 
 
@@ -56,17 +56,14 @@ class ImportTemplateView(OrganisationHoursMixin, View):
         return exports.template_response()
 
 
-class HourExportView(OrganisationHoursMixin, View):
+class HourExportView(HourFilterMixin, View):
     """The entries the user may see, with the list's filters applied."""
+
+    def get_base_queryset(self):
+        return self.visible_entries().select_related("organisation")
 
     def get(self, request, *args, **kwargs):
         file_format = kwargs["file_format"]
-        filterset = HourEntryFilter(
-            request.GET or None,
-            queryset=self.visible_entries().select_related("organisation"),
-            activities=selectors.activities_open_for_hours(self.organisation),
-            people=self.people(),
-        )
-        entries = filterset.qs.order_by("date", "person__email", "pk")
+        entries = self.get_filterset().qs.order_by("date", "person__email", "pk")
         filename = f"hours-{self.organisation.organisation_number}.{file_format}"
         return exports.hours_response(entries, file_format=file_format, filename=filename)

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from activities import selectors
 from activities.forms import WeekGridForm
+from activities.services.hours import hours_week_save
 from activities.views.mixins import OrganisationHoursMixin
 from members.models import User
 from portal import parsing
@@ -115,7 +116,14 @@ class WeekGridView(OrganisationHoursMixin, TemplateView):
             return refused
         grid = self.grid()
         grid.bind(request.POST)
-        if grid.save(created_by=request.user):
+        errors = hours_week_save(
+            organisation=self.organisation,
+            person=self.person,
+            cells=grid.week_cells(),
+            created_by=request.user,
+        )
+        if not errors:
             messages.success(request, _("The week is saved."))
             return redirect(self.week_url(self.monday))
+        grid.add_errors(errors)
         return self.render_to_response(self.get_context_data(grid=grid))

@@ -8,11 +8,13 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from billing import selectors
 from billing.admin.forms import AccountingExportForm, CreditForm, RegisterPaymentForm
 from billing.models import Invoice, InvoiceLine, Payment, PaymentReminder
+from billing.selectors import balance_of
 from billing.services import exports
+from billing.services.issuing import invoice_credit
 from billing.services.payments import payment_register
-from billing.services.status import balance_of, invoice_credit
 from portal.admin_actions import form_action
 from portal.admin_audit import AuditlogHistoryAdminMixin
 
@@ -165,7 +167,7 @@ class InvoiceAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         form = AccountingExportForm(request.GET if "date_from" in request.GET else None)
         if form.is_valid():
             start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-            rows = exports.accounting_rows_for_period(date_from=start, date_to=end)
+            rows = selectors.accounting_rows_for_period(date_from=start, date_to=end)
             return csv_download(rows, f"accounting-{start.isoformat()}-{end.isoformat()}.csv")
         context = {
             **self.admin_site.each_context(request),
@@ -236,4 +238,4 @@ class InvoiceAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected documents and their payments (CSV)"))
     def export_selected(self, request, queryset):
-        return csv_download(exports.accounting_rows_for_documents(queryset), "accounting.csv")
+        return csv_download(selectors.accounting_rows_for_documents(queryset), "accounting.csv")

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from billing.models import Invoice, InvoiceLine
+from billing.money import CENT
 
 NAMESPACES = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -28,7 +29,6 @@ CREDIT_NOTE_TYPE_CODE = "381"
 ORGANISATION_NUMBER_SCHEME = "0192"  # Norwegian organisation number (Enhetsregisteret)
 CREDIT_TRANSFER = "30"
 UNIT_EACH = "EA"
-CENT = Decimal("0.01")
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 for _prefix, _uri in NAMESPACES.items():

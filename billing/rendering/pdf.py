@@ -4,9 +4,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import capfirst
-from stdnum.no import kontonr
 
 from billing.models import Invoice, InvoiceLine, Seller
+from billing.money import format_bank_account
 
 # Labels shared with the admin: the fields' own verbose names, already in the catalogue.
 INVOICE_LABELS = (
@@ -39,11 +39,6 @@ def _labels() -> dict[str, str]:
     return labels
 
 
-def _account_display(account: str) -> str:
-    """Grouped the way Norwegian banks print account numbers (8601.11.17947)."""
-    return kontonr.format(account) if kontonr.is_valid(account) else account
-
-
 def invoice_pdf_html(invoice: Invoice) -> str:
     """The document as HTML, in the active language."""
     return render_to_string(
@@ -52,7 +47,7 @@ def invoice_pdf_html(invoice: Invoice) -> str:
             "invoice": invoice,
             "lines": list(invoice.lines.all()),
             "corrected": invoice.credits if invoice.is_credit_note else None,
-            "bank_account": _account_display(invoice.seller_bank_account),
+            "bank_account": format_bank_account(invoice.seller_bank_account),
             "labels": _labels(),
             "language": translation.get_language(),
         },
@@ -61,7 +56,7 @@ def invoice_pdf_html(invoice: Invoice) -> str:
 
 def render_invoice_pdf(invoice: Invoice, *, language: str | None = None) -> bytes:
     """The invoice or credit note as PDF, in ``language`` (the site's default, Norwegian)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 -- slow to import; only PDF rendering needs it
 
     with translation.override(language or settings.LANGUAGE_CODE):
         html = invoice_pdf_html(invoice)

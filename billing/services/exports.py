@@ -8,16 +8,11 @@ total); KID; and, for a credit note, the number of the invoice it credits. Writt
 ``portal.exports``, so a name that looks like a formula stays text.
 """
 
-import datetime
-from dataclasses import astuple, dataclass
-from decimal import Decimal
+from dataclasses import astuple
 
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 
-from billing.models import DocumentKind, Invoice, Payment
+from billing.selectors import ExportRow
 from portal import exports
 
 HEADER = (
@@ -32,81 +27,6 @@ HEADER = (
     "kid",
     "credited_invoice",
 )
-PAYMENT = "payment"
-TYPE_ORDER = {DocumentKind.INVOICE: 0, DocumentKind.CREDIT_NOTE: 1, PAYMENT: 2}
-
-
-@dataclass(frozen=True)
-class ExportRow:
-    date: datetime.date
-    type: str
-    number: str
-    organisation_number: str
-    name: str
-    amount_excl_vat: Decimal | None
-    vat: Decimal | None
-    total: Decimal
-    kid: str
-    credited_invoice: str
-
-
-def _document_row(document: Invoice) -> ExportRow:
-    return ExportRow(
-        date=document.issue_date,
-        type=document.kind,
-        number=document.document_number,
-        organisation_number=document.buyer_organisation_number,
-        name=document.buyer_name,
-        amount_excl_vat=document.amount_excl_vat,
-        vat=document.vat_amount,
-        total=document.total,
-        kid=document.kid,
-        credited_invoice=document.credits.document_number if document.credits else "",
-    )
-
-
-def _payment_row(payment: Payment) -> ExportRow:
-    return ExportRow(
-        date=payment.paid_on,
-        type=PAYMENT,
-        number=payment.invoice.document_number,
-        organisation_number=payment.invoice.buyer_organisation_number,
-        name=payment.invoice.buyer_name,
-        amount_excl_vat=None,
-        vat=None,
-        total=payment.amount,
-        kid=payment.kid or payment.invoice.kid,
-        credited_invoice="",
-    )
-
-
-def accounting_rows(*, documents: QuerySet, payments: QuerySet) -> list[ExportRow]:
-    """The rows of the given documents and payments, by date, then type, then number."""
-    rows = [_document_row(document) for document in documents.select_related("credits")]
-    rows += [_payment_row(payment) for payment in payments.select_related("invoice")]
-    # Numbers of one length sort as numbers: "9" before "10".
-    return sorted(
-        rows, key=lambda row: (row.date, TYPE_ORDER[row.type], len(row.number), row.number)
-    )
-
-
-def accounting_rows_for_period(
-    *, date_from: datetime.date, date_to: datetime.date
-) -> list[ExportRow]:
-    """Documents issued and payments received from ``date_from`` to ``date_to``, both included."""
-    if date_from > date_to:
-        raise ValidationError({"date_to": _("The end of the period is before its start.")})
-    return accounting_rows(
-        documents=Invoice.objects.filter(issue_date__range=(date_from, date_to)),
-        payments=Payment.objects.filter(paid_on__range=(date_from, date_to)),
-    )
-
-
-def accounting_rows_for_documents(documents: QuerySet) -> list[ExportRow]:
-    """The chosen invoices and credit notes, with the payments made on them."""
-    return accounting_rows(
-        documents=documents, payments=Payment.objects.filter(invoice__in=documents)
-    )
 
 
 def accounting_csv(rows: list[ExportRow]) -> str:

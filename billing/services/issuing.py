@@ -2,7 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,14 +16,15 @@ from billing.models import (
     FeeSchedule,
     Invoice,
     InvoiceLine,
-    InvoiceStatus,
     Seller,
 )
-from billing.services.fees import FeePlan, fee_plan, pro_rata
+from billing.money import quantize
+from billing.selectors import FeePlan, fee_plan
+from billing.services.fees import pro_rata
 from billing.services.numbering import CREDIT_NOTE_SERIES, INVOICE_SERIES, number_take_next
+from billing.services.status import invoice_refresh_status
 from members.models import Organisation, User
 
-CENT = Decimal("0.01")
 SERIES_DIGIT = {INVOICE_SERIES: 1, CREDIT_NOTE_SERIES: 2}
 
 
@@ -35,7 +36,7 @@ class LineData:
 
     @property
     def amount(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
+        return quantize(self.quantity * self.unit_price)
 
 
 def _copy_parties(seller: Seller, organisation: Organisation) -> dict:
@@ -82,7 +83,7 @@ def _issue(
         vat_rate = Decimal(0)  # a seller outside the VAT register charges no VAT
     series, number = number_take_next(code=series_code)
     amount = sum((line.amount for line in lines), Decimal(0))
-    vat = (amount * vat_rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    vat = quantize(amount * vat_rate / 100)
     document = Invoice.objects.create(
         kind=kind,
         series=series,
@@ -193,8 +194,9 @@ def credit_note_issue(
 ) -> Invoice:
     """Correct an invoice with a credit note of its own number, fully or partly.
 
-    The credit note copies the invoice's parties and negates the amount; a full credit marks the
-    invoice credited. Never more than what is left to credit.
+    The credit note copies the invoice's parties and negates the amount. Never more than what
+    is left to credit. The document only: it leaves the invoice's status alone, so callers credit
+    through ``invoice_credit``, which brings the status up to date.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -238,7 +240,30 @@ def credit_note_issue(
             note=note,
             buyer_reference=invoice.buyer_reference,
         )
-        if amount == left:
-            invoice.status = InvoiceStatus.CREDITED
-            invoice.save(update_fields=["status"])
+    return credit_note
+
+
+def invoice_credit(
+    *,
+    invoice: Invoice,
+    issued_by: User | None,
+    reason: str,
+    amount_excl_vat: Decimal | None = None,
+    issue_date: datetime.date | None = None,
+) -> Invoice:
+    """Credit an invoice fully or partly and bring its status up to date; the credit note.
+
+    The one entry point to credit: ``credit_note_issue`` issues the document and
+    ``invoice_refresh_status`` decides from the facts whether the invoice is now credited
+    (or, after a partial credit, paid). One transaction.
+    """
+    with transaction.atomic():
+        credit_note = credit_note_issue(
+            invoice=invoice,
+            issued_by=issued_by,
+            reason=reason,
+            amount_excl_vat=amount_excl_vat,
+            issue_date=issue_date,
+        )
+        invoice_refresh_status(Invoice.objects.get(pk=invoice.pk))
     return credit_note

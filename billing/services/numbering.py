@@ -1,4 +1,4 @@
-"""Gapless document numbers (DESIGN.md invariant 5)."""
+"""Gapless document numbers (docs/architecture.md, invariant 5)."""
 
 from billing.models import NumberSeries
 

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.models import DocumentKind, Invoice, Payment, PaymentSource
+from billing.money import CENT
+from billing.selectors import balance_of, with_balance
 from billing.services.bank_file import BankRow, bank_file_read
-from billing.services.status import balance_of, invoice_refresh_status, with_balance
+from billing.services.status import invoice_refresh_status
 from members.models import User
-
-CENT = Decimal("0.01")
 
 
 def payment_check(

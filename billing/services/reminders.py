@@ -8,9 +8,11 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from billing.models import DocumentKind, Invoice, InvoiceStatus, PaymentReminder, Seller
-from billing.services.status import balance_of, invoices_refresh_overdue, with_balance
-from portal.mail import mail_render
-from portal.outbox import email_enqueue
+from billing.money import format_bank_account
+from billing.selectors import balance_of, with_balance
+from billing.services.status import invoices_refresh_overdue
+from members.selectors import MailPurpose, organisation_mail_recipients
+from portal.mail import mail_queue
 
 FIRST, SECOND = 1, 2
 
@@ -42,7 +44,8 @@ def payment_reminders_send(*, today: datetime.date) -> int:
 
     Never twice the same reminder: ``PaymentReminder`` is unique per invoice and level, and
     the outbox key names both, so a second run (or a retried task) queues nothing new. Paid and
-    credited invoices, and invoices without an address to write to, get none.
+    credited invoices, and invoices without anybody to write to, get none. Recipients:
+    ``organisation_mail_recipients(..., MailPurpose.PAYMENT_REMINDER)``.
     """
     invoices_refresh_overdue(today=today)
     seller = Seller.objects.get()
@@ -60,36 +63,43 @@ def payment_reminders_send(*, today: datetime.date) -> int:
             continue
         sent = {reminder.level: reminder.sent_on for reminder in invoice.reminders.all()}
         level = reminder_level_due(invoice=invoice, seller=seller, sent_levels=sent, today=today)
-        recipient = invoice.buyer_email or invoice.organisation.invoice_email
-        if level is None or not recipient:
+        if level is None:
             continue
-        queued += _remind(invoice, level, recipient, balance.left_to_pay, today)
+        recipients = organisation_mail_recipients(
+            invoice.organisation, MailPurpose.PAYMENT_REMINDER
+        )
+        if not recipients:
+            continue
+        queued += _remind(invoice, level, recipients, balance.left_to_pay, today)
     return queued
 
 
-def _remind(invoice: Invoice, level: int, recipient: str, left, today) -> bool:
-    try:
-        with transaction.atomic():
-            PaymentReminder.objects.create(invoice=invoice, level=level, sent_on=today)
-            _email, created = email_enqueue(
-                key=f"payment-reminder:{invoice.pk}:{level}",
-                recipients=[recipient],
-                **_message(invoice, level, left),
-            )
-    except IntegrityError:  # another run reminded it a moment ago
-        return False
-    return created
-
-
-def _message(invoice: Invoice, level: int, left) -> dict:
-    """Subject, body and the invoice's stored PDF, in the portal's default language."""
+def _remind(invoice: Invoice, level: int, recipients: list[str], left, today) -> bool:
     context = {
         "invoice": invoice,
         "level": level,
         "left": left,
         "bank_account": format_bank_account(invoice.seller_bank_account),
     }
-    subject, body = mail_render(template="billing/email/payment_reminder", context=context)
+    try:
+        with transaction.atomic():
+            reminder = PaymentReminder.objects.create(invoice=invoice, level=level, sent_on=today)
+            # An organisation address: written to in Norwegian (portal.mail.mail_language).
+            _email, created = mail_queue(
+                key=f"payment-reminder:{invoice.pk}:{level}",
+                recipients=recipients,
+                template="billing/email/payment_reminder",
+                context=context,
+                attachments=_attachments(invoice),
+                about=reminder,
+            )
+    except IntegrityError:  # another run reminded it a moment ago
+        return False
+    return created
+
+
+def _attachments(invoice: Invoice) -> list[dict]:
+    """The invoice's stored PDF, named in the portal's default language."""
     with translation.override(settings.LANGUAGE_CODE):
         filename = gettext("invoice-%(number)s.pdf") % {"number": invoice.document_number}
     attachments = []
@@ -97,11 +107,4 @@ def _message(invoice: Invoice, level: int, left) -> dict:
         attachments.append(
             {"path": invoice.pdf.name, "filename": filename, "mimetype": "application/pdf"}
         )
-    return {"subject": " ".join(subject.split()), "body": body, "attachments": attachments}
-
-
-def format_bank_account(account: str) -> str:
-    """A Norwegian account number as people write it: 8601.11.17947."""
-    if len(account) == 11 and account.isdigit():
-        return f"{account[:4]}.{account[4:6]}.{account[6:]}"
-    return account
+    return attachments

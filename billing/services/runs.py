@@ -21,27 +21,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from billing.models import DocumentKind, FeeSchedule, Invoice, InvoiceRun, InvoiceStatus
-from billing.services.fees import FeePlan, fee_plan
+from billing import tasks
+from billing.models import Invoice, InvoiceRun
+from billing.selectors import FeePlan, existing_fee_invoice, fee_plan, run_plan
 from billing.services.issuing import fee_invoice_issue
 from billing.services.sending import invoice_deliver
 from members.models import Organisation, User
 from portal import jobs
 from portal.models import JobStatus
+from portal.queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
 RUN_JOB_KIND = "billing.invoice_run"
-
-
-def run_plan(*, year: int) -> FeePlan:
-    """The preview of a run: who gets which amount, who is skipped and why."""
-    try:
-        return fee_plan(year=year)
-    except FeeSchedule.DoesNotExist:
-        raise ValidationError(
-            {"year": _("There is no fee schedule for %(year)s.") % {"year": year}}
-        ) from None
 
 
 def plan_fingerprint(plan: FeePlan) -> str:
@@ -66,8 +58,6 @@ def invoice_run_start(*, year: int, started_by: User, fingerprint: str | None = 
         raise ValidationError(
             _("Nobody is left to invoice for %(year)s.") % {"year": year}, code="nothing_to_do"
         )
-    from billing import tasks
-
     organisation_ids = [item.organisation.pk for item in plan.billable]
     with transaction.atomic():
         job = jobs.job_create(
@@ -79,7 +69,7 @@ def invoice_run_start(*, year: int, started_by: User, fingerprint: str | None = 
         run = InvoiceRun.objects.create(
             year=year, started_by=started_by, job=job, confirmed_at=timezone.now()
         )
-        transaction.on_commit(lambda: tasks.run_invoices.delay(run_id=run.pk))
+        enqueue_after_commit(tasks.run_invoices, run_id=run.pk)
     return run
 
 
@@ -147,14 +137,6 @@ def invoice_run_execute(*, run_id: int) -> RunTally | None:
     return tally
 
 
-def existing_fee_invoice(*, organisation: Organisation, year: int) -> Invoice | None:
-    return (
-        Invoice.objects.filter(kind=DocumentKind.INVOICE, organisation=organisation, fee_year=year)
-        .exclude(status=InvoiceStatus.CREDITED)
-        .first()
-    )
-
-
 def _invoice_one(
     *, run: InvoiceRun, organisation: Organisation, tally: RunTally, plan: FeePlan
 ) -> None:
@@ -192,11 +174,9 @@ def fee_invoice_issue_single(
     Issued now, in this transaction; the documents and the e-mail follow in a task after commit,
     exactly as in a run.
     """
-    from billing import tasks
-
     with transaction.atomic():
         invoice = fee_invoice_issue(
             organisation=organisation, year=year, issued_by=issued_by, from_month=from_month
         )
-        transaction.on_commit(lambda: tasks.deliver_invoice.delay(invoice_id=invoice.pk))
+        enqueue_after_commit(tasks.deliver_invoice, invoice_id=invoice.pk)
     return invoice

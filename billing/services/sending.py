@@ -1,4 +1,6 @@
-"""Invoice e-mails through the outbox (DESIGN.md invariant 7), and the "sent" status after them.
+"""Invoice e-mails through the outbox, and the "sent" status after them.
+
+Sent once per send request: invariant 7 of docs/architecture.md.
 
 Every send request has its own outbox key, ``invoice:<pk>:send:<n>``: the first send is request
 1, a staff resend the next number. The outbox sends each key once, whatever Celery redelivers.
@@ -8,14 +10,18 @@ knows nothing about invoices and gets no callback (no signals in the core flow):
 ``invoices_sync_sent_status`` reads which invoice e-mails the outbox has delivered and marks
 those invoices. The invoice run calls it after each invoice (in-process delivery is done by
 then), and beat calls it every minute for e-mails delivered later by a worker.
+
+An invoice's e-mails are the outbox rows about it (``OutboundEmail.about``); payment reminders
+are about their ``PaymentReminder``, so they are not send requests of the invoice.
 """
 
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -23,31 +29,21 @@ from django.utils.translation import gettext as _
 from billing.models import Invoice
 from billing.services.documents import invoice_store_documents
 from billing.services.status import invoice_refresh_status
-from members.models import OrganisationRole, Role
-from portal.mail import mail_render
+from members.selectors import MailPurpose, organisation_mail_recipients
+from portal.mail import mail_queue
 from portal.models import EmailStatus, OutboundEmail
-from portal.outbox import email_enqueue
 
-# How many invoices one status query looks at; keeps the OR of key prefixes short.
+# How many invoices one status query looks at; keeps the IN list short.
 SYNC_BATCH = 200
 
 
-def invoice_email_key_prefix(invoice_pk: int) -> str:
-    return f"invoice:{invoice_pk}:send:"
-
-
 def invoice_email_key(invoice_pk: int, request_number: int) -> str:
-    return f"{invoice_email_key_prefix(invoice_pk)}{request_number}"
+    return f"invoice:{invoice_pk}:send:{request_number}"
 
 
-def invoice_recipients(*, invoice: Invoice) -> list[str]:
-    """The buyer's invoice address copied at issue, else the organisation admins' e-mails."""
-    if invoice.buyer_email:
-        return [invoice.buyer_email]
-    return list(
-        OrganisationRole.objects.filter(organisation_id=invoice.organisation_id, role=Role.ADMIN)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
+def _emails_about(invoice_ids: list[int]) -> QuerySet[OutboundEmail]:
+    return OutboundEmail.objects.filter(
+        about_type=ContentType.objects.get_for_model(Invoice), about_id__in=invoice_ids
     )
 
 
@@ -67,22 +63,22 @@ def invoice_send(*, invoice: Invoice, request_number: int = 1) -> OutboundEmail:
     """
     if not (invoice.pdf and invoice.ehf):
         raise ValidationError(_("The invoice documents are not stored yet."))
-    recipients = invoice_recipients(invoice=invoice)
+    recipients = organisation_mail_recipients(invoice.organisation, MailPurpose.INVOICE)
     if not recipients:
         raise ValidationError(
             _("%(org)s has no invoice e-mail address and no administrator.")
             % {"org": invoice.buyer_name}
         )
-    context = {"invoice": invoice}
-    subject, body = mail_render(template="billing/email/invoice", context=context)
+    # An organisation address: written to in Norwegian (portal.mail.mail_language).
     with translation.override(settings.LANGUAGE_CODE):
         attachments = _attachments(invoice)
-    email, _created = email_enqueue(
+    email, _created = mail_queue(
         key=invoice_email_key(invoice.pk, request_number),
         recipients=recipients,
-        subject=subject,
-        body=body,
+        template="billing/email/invoice",
+        context={"invoice": invoice},
         attachments=attachments,
+        about=invoice,
     )
     return email
 
@@ -101,11 +97,7 @@ def invoice_deliver(*, invoice: Invoice) -> OutboundEmail:
 
 def invoice_send_requests(*, invoice: Invoice) -> list[OutboundEmail]:
     """The invoice's e-mails, oldest first."""
-    return list(
-        OutboundEmail.objects.filter(key__startswith=invoice_email_key_prefix(invoice.pk)).order_by(
-            "created_at", "pk"
-        )
-    )
+    return list(_emails_about([invoice.pk]).order_by("created_at", "pk"))
 
 
 def invoice_resend(*, invoice: Invoice, request_number: int | None = None) -> OutboundEmail:
@@ -124,6 +116,7 @@ def invoice_resend(*, invoice: Invoice, request_number: int | None = None) -> Ou
 
 
 def send_request_number(email: OutboundEmail) -> int:
+    """The request number an invoice e-mail was queued under (the end of its key)."""
     return int(email.key.rsplit(":", 1)[1])
 
 
@@ -141,29 +134,17 @@ def invoices_sync_sent_status(*, invoice_ids: list[int] | None = None) -> int:
     marked = 0
     for start in range(0, len(pending), SYNC_BATCH):
         delivered = (
-            OutboundEmail.objects.filter(
-                _keys_of(pending[start : start + SYNC_BATCH]), status=EmailStatus.SENT
-            )
+            _emails_about(pending[start : start + SYNC_BATCH])
+            .filter(status=EmailStatus.SENT)
             .order_by("sent_at")
-            .values_list("key", "sent_at")
+            .values_list("about_id", "sent_at")
         )
         first_sent: dict[int, datetime.datetime] = {}
-        for key, sent_at in delivered:
-            first_sent.setdefault(_invoice_pk_of(key), sent_at)
+        for invoice_pk, sent_at in delivered:
+            first_sent.setdefault(invoice_pk, sent_at)
         for pk, sent_at in first_sent.items():
             marked += _mark_sent(pk, sent_at)
     return marked
-
-
-def _keys_of(invoice_ids: list[int]) -> Q:
-    prefixes = Q()
-    for pk in invoice_ids:
-        prefixes |= Q(key__startswith=invoice_email_key_prefix(pk))
-    return prefixes
-
-
-def _invoice_pk_of(key: str) -> int:
-    return int(key.split(":")[1])
 
 
 def _mark_sent(invoice_pk: int, sent_at: datetime.datetime) -> int:
@@ -184,6 +165,6 @@ def invoice_latest_email_status(*, invoice_ids: list[int]) -> dict[int, Outbound
     if not invoice_ids:
         return {}
     latest: dict[int, OutboundEmail] = {}
-    for email in OutboundEmail.objects.filter(_keys_of(invoice_ids)).order_by("created_at", "pk"):
-        latest[_invoice_pk_of(email.key)] = email
+    for email in _emails_about(invoice_ids).order_by("created_at", "pk"):
+        latest[email.about_id] = email
     return latest

@@ -1,75 +1,11 @@
 """An invoice's status, computed from the facts: credit notes, payments, due date, sending."""
 
 import datetime
-from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from billing.models import DocumentKind, Invoice, InvoiceStatus, Payment
-from billing.services.issuing import credit_note_issue
-from members.models import User
-
-ZERO = Decimal(0)
-MONEY = DecimalField(max_digits=12, decimal_places=2)
-
-
-@dataclass(frozen=True)
-class Balance:
-    """What an invoice asks, what credit notes took off it and what was paid, VAT included."""
-
-    amount_excl_vat: Decimal
-    total: Decimal
-    credited_excl_vat: Decimal
-    credited_total: Decimal
-    paid: Decimal
-
-    @property
-    def fully_credited(self) -> bool:
-        return self.credited_excl_vat >= self.amount_excl_vat
-
-    @property
-    def to_pay(self) -> Decimal:
-        return self.total - self.credited_total
-
-    @property
-    def left_to_pay(self) -> Decimal:
-        return max(self.to_pay - self.paid, ZERO)
-
-
-def with_balance(invoices: QuerySet) -> QuerySet:
-    """Annotate ``credited_excl_vat``, ``credited_total`` (both positive) and ``paid``.
-
-    Subqueries rather than joins, so payments and credit notes do not multiply each other.
-    """
-    credit_notes = Invoice.objects.filter(credits=OuterRef("pk"))
-    payments = Payment.objects.filter(invoice=OuterRef("pk"))
-    return invoices.annotate(
-        credited_excl_vat=-_grouped_sum(credit_notes, "credits", "amount_excl_vat"),
-        credited_total=-_grouped_sum(credit_notes, "credits", "total"),
-        paid=_grouped_sum(payments, "invoice", "amount"),
-    )
-
-
-def _grouped_sum(queryset: QuerySet, group_by: str, field: str):
-    value = queryset.order_by().values(group_by).annotate(value=Sum(field)).values("value")[:1]
-    return Coalesce(Subquery(value, output_field=MONEY), Value(ZERO), output_field=MONEY)
-
-
-def balance_of(invoice: Invoice) -> Balance:
-    """The invoice's balance; uses the ``with_balance`` annotations when they are there."""
-    if not hasattr(invoice, "paid"):
-        invoice = with_balance(Invoice.objects.filter(pk=invoice.pk)).get()
-    return Balance(
-        amount_excl_vat=invoice.amount_excl_vat,
-        total=invoice.total,
-        credited_excl_vat=invoice.credited_excl_vat,
-        credited_total=invoice.credited_total,
-        paid=invoice.paid,
-    )
+from billing.models import DocumentKind, Invoice, InvoiceStatus
+from billing.selectors import Balance, balance_of, with_balance
 
 
 def status_from(*, invoice: Invoice, balance: Balance, today: datetime.date) -> InvoiceStatus:
@@ -117,22 +53,3 @@ def invoices_refresh_overdue(*, today: datetime.date) -> int:
         status = invoice.status
         changed += invoice_refresh_status(invoice, today) != status
     return changed
-
-
-def invoice_credit(
-    *,
-    invoice: Invoice,
-    issued_by: User | None,
-    reason: str,
-    amount_excl_vat: Decimal | None = None,
-) -> Invoice:
-    """Credit an invoice fully or partly (``credit_note_issue``) and bring its status up to date.
-
-    One transaction: a partial credit can leave a partly paid invoice paid.
-    """
-    with transaction.atomic():
-        credit_note = credit_note_issue(
-            invoice=invoice, issued_by=issued_by, reason=reason, amount_excl_vat=amount_excl_vat
-        )
-        invoice_refresh_status(Invoice.objects.get(pk=invoice.pk))
-    return credit_note

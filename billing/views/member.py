@@ -6,16 +6,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from django.views.generic import TemplateView, View
 
-from billing.models import DocumentKind, Invoice, InvoiceStatus
+from billing import selectors
+from billing.models import Invoice
 from portal.permissions import OrganisationPermissionMixin
-
-# Statuses where the member still has something to pay, so KID and account are shown.
-PAYABLE = {
-    InvoiceStatus.ISSUED,
-    InvoiceStatus.SENT,
-    InvoiceStatus.PARTLY_PAID,
-    InvoiceStatus.OVERDUE,
-}
 
 DOCUMENTS = {
     "pdf": ("pdf", "application/pdf", "pdf"),
@@ -28,14 +21,8 @@ class OrganisationInvoiceListView(OrganisationPermissionMixin, TemplateView):
     template_name = "billing/organisation_invoices.html"
 
     def get_context_data(self, **kwargs):
-        invoices = list(
-            self.organisation.invoices.select_related("credits").order_by("-issue_date", "-number")
-        )
-        for invoice in invoices:
-            invoice.payable = invoice.kind == DocumentKind.INVOICE and invoice.status in PAYABLE
         return super().get_context_data(
-            invoices=invoices,
-            **kwargs,
+            invoices=selectors.organisation_invoices(self.organisation), **kwargs
         )
 
 

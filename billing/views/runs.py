@@ -5,20 +5,17 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
+from billing import selectors
 from billing.forms import RunConfirmForm, RunYearForm
 from billing.models import InvoiceRun
 from billing.services import runs
 from members.models import ParticipantType
-from members.views.errors import add_service_error, message_text
-from portal.job_views import register_job_kind
 from portal.permissions import StaffRequiredMixin
+from portal.service_errors import add_service_error, message_text
 
 RECENT_RUNS = 20
-
-register_job_kind(runs.RUN_JOB_KIND, gettext_lazy("Invoice run"))
 
 
 def render_run_list(request, form: RunYearForm):
@@ -44,7 +41,7 @@ class RunPreviewView(StaffRequiredMixin, View):
             return render_run_list(request, form)
         year = form.cleaned_data["year"]
         try:
-            plan = runs.run_plan(year=year)
+            plan = selectors.run_plan(year=year)
         except ValidationError as error:
             add_service_error(form, error)
             return render_run_list(request, form)

@@ -3,41 +3,56 @@ and sending an invoice again."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, View
+from django.views.generic import FormView, ListView, View
 
-from billing.forms import ResendForm, RunYearForm, SingleInvoiceForm
+from billing.filters import InvoiceFilter
+from billing.forms import ResendForm, SingleInvoiceForm
 from billing.models import Invoice
 from billing.services import runs, sending
-from members.views.errors import add_service_error, message_text
+from portal.list_views import FilteredListMixin
 from portal.permissions import StaffRequiredMixin
+from portal.service_errors import add_service_error, message_text
 
 INVOICES_PER_PAGE = 50
 
 
-class StaffInvoiceListView(StaffRequiredMixin, View):
+class StaffInvoiceListView(StaffRequiredMixin, FilteredListMixin, ListView):
     """Invoices and credit notes, newest first, optionally of one fee year, with the state of
     their latest e-mail and a resend button."""
 
-    def get(self, request, *args, **kwargs):
-        form = RunYearForm(request.GET if "year" in request.GET else None)
-        invoices = Invoice.objects.select_related("credits").order_by("-issue_date", "-number")
-        if form.is_bound and form.is_valid():
-            invoices = invoices.filter(fee_year=form.cleaned_data["year"])
-        page = Paginator(invoices, INVOICES_PER_PAGE).get_page(request.GET.get("page"))
+    template_name = "billing/staff_invoice_list.html"
+    paginate_by = INVOICES_PER_PAGE
+    filterset_class = InvoiceFilter
+
+    def get_filter_data(self):
+        # Bound only when a year is asked for: page 2 of every year is not a filtered list.
+        return self.request.GET if "year" in self.request.GET else None
+
+    def get_base_queryset(self):
+        return Invoice.objects.select_related("credits").order_by("-issue_date", "-number")
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range or not a number shows the nearest page, never a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
         emails = sending.invoice_latest_email_status(invoice_ids=[i.pk for i in page])
         for invoice in page:
             invoice.latest_email = emails.get(invoice.pk)
             invoice.next_request_number = (
                 sending.send_request_number(invoice.latest_email) + 1 if invoice.latest_email else 1
             )
-        return render(request, "billing/staff_invoice_list.html", {"form": form, "page": page})
+        return {**context, "form": self.filterset.form, "page": page}
 
 
 class InvoiceCreateView(StaffRequiredMixin, FormView):

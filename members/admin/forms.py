@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members import services
 from members.models import CompanyGroup, ParticipantType, User
 from portal.forms import HardenedFieldsMixin, PortalForm, PortalModelForm
 
@@ -85,9 +86,6 @@ class CompanyGroupForm(PortalModelForm):
 
     def clean_parent(self):
         parent = self.cleaned_data.get("parent")
-        if parent is not None and parent.group_id not in (None, self.instance.pk):
-            raise forms.ValidationError(
-                _("%(organisation)s is a unit of another company group (%(group)s).")
-                % {"organisation": parent, "group": parent.group}
-            )
+        if refusal := services.company_group_parent_refusal(group=self.instance, parent=parent):
+            raise refusal
         return parent

@@ -4,6 +4,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members import services
 from members.admin.forms import CompanyGroupForm
 from members.admin.memberships import (
     MembershipInline,
@@ -198,8 +199,4 @@ class CompanyGroupAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
         return obj.number_of_units
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A parent that belonged to no group becomes one of this group's units.
-        if obj.parent is not None and obj.parent.group_id is None:
-            obj.parent.group = obj
-            obj.parent.save(update_fields=["group"])
+        services.company_group_save(group=obj)

@@ -13,25 +13,21 @@ from members import selectors, services
 from members.filters import CompetenceFilter
 from members.forms import CompetenceForm
 from members.models import CompetenceKind
-from members.views.errors import add_service_error
+from portal.list_views import FilteredListMixin
 from portal.permissions import MembersOnlyMixin, OrganisationPermissionMixin
+from portal.service_errors import add_service_error
 
 
-class CompetenceListView(MembersOnlyMixin, ListView):
+class CompetenceListView(MembersOnlyMixin, FilteredListMixin, ListView):
     """Offers and needs grouped by area, a page at a time (a large network has thousands)."""
 
     template_name = "members/competence_list.html"
     context_object_name = "entries"
     paginate_by = 100
+    filterset_class = CompetenceFilter
 
-    def get_queryset(self):
-        self.filterset = CompetenceFilter(
-            self.request.GET or None, queryset=selectors.competence_listing()
-        )
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+    def get_base_queryset(self):
+        return selectors.competence_listing()
 
 
 class OrganisationCompetenceMixin(OrganisationPermissionMixin):

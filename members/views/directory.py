@@ -4,19 +4,15 @@ from django.views.generic import ListView
 
 from members import selectors
 from members.filters import DirectoryFilter
+from portal.list_views import FilteredListMixin
 from portal.permissions import MembersOnlyMixin
 
 
-class DirectoryView(MembersOnlyMixin, ListView):
+class DirectoryView(MembersOnlyMixin, FilteredListMixin, ListView):
     template_name = "members/directory.html"
     context_object_name = "participants"
     paginate_by = 20
+    filterset_class = DirectoryFilter
 
-    def get_queryset(self):
-        self.filterset = DirectoryFilter(
-            self.request.GET or None, queryset=selectors.directory_participants()
-        )
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+    def get_base_queryset(self):
+        return selectors.directory_participants()

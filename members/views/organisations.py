@@ -11,8 +11,8 @@ from django.views.generic import FormView, TemplateView
 from members import selectors, services
 from members.forms import OrganisationProfileForm
 from members.models import CompetenceKind, ParticipantType
-from members.views.errors import add_service_error
 from portal.permissions import OrganisationPermissionMixin
+from portal.service_errors import add_service_error
 
 
 class OrganisationChoiceView(LoginRequiredMixin, TemplateView):

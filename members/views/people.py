@@ -3,15 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, View
 
 from members import selectors, services
 from members.forms import InvitationForm, RoleChangeForm
 from members.models import Role
-from members.views.errors import add_service_error, message_text
 from portal.permissions import OrganisationPermissionMixin
+from portal.service_errors import add_service_error, message_text
 
 
 class PeopleView(OrganisationPermissionMixin, FormView):
@@ -23,12 +22,9 @@ class PeopleView(OrganisationPermissionMixin, FormView):
     form_class = InvitationForm
 
     def get_context_data(self, **kwargs):
-        pending = self.organisation.invitations.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        ).order_by("email")
         return super().get_context_data(
             people=selectors.organisation_people(self.organisation),
-            invitations=pending,
+            invitations=selectors.invitations_pending(self.organisation),
             roles=Role.choices,
             **kwargs,
         )

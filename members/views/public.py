@@ -7,7 +7,7 @@ from django.views.generic import FormView, TemplateView
 
 from members import services
 from members.forms import ApplicationForm
-from members.views.errors import add_service_error
+from portal.service_errors import add_service_error
 
 
 class ApplyView(FormView):

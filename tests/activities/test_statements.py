@@ -3,12 +3,18 @@ import io
 import zipfile
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from activities.models import HourEntry, HourlyRate, PeriodConfirmation
-from activities.statements import statement_pdf, statements_build_year
+from activities.services.statements import (
+    STATEMENTS_JOB,
+    statement_pdf,
+    statements_build_start,
+    statements_build_year,
+)
 from portal import jobs
-from portal.models import JobStatus
+from portal.models import Job, JobStatus
 from tests.factories import (
     ActivityFactory,
     OrganisationFactory,
@@ -80,3 +86,32 @@ def test_all_statements_of_a_year_are_built_as_a_job(company_with_hours):
         names = archive.namelist()
         assert names == ["egeninnsats-2025-923609016-celleverket-as.pdf"]
         assert "Total 11.50 8,050.00" in pdf_text(archive.read(names[0]))
+
+
+def test_starting_the_statements_job_queues_the_build_after_commit(
+    company_with_hours, django_capture_on_commit_callbacks
+):
+    staff = UserFactory(is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        job = statements_build_start(year=2025, started_by=staff)
+        job.refresh_from_db()
+        assert job.status != JobStatus.DONE  # nothing runs before the commit
+
+    job.refresh_from_db()
+    assert len(queued) == 1
+    assert (job.kind, job.params, job.started_by) == (STATEMENTS_JOB, {"year": 2025}, staff)
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 1, 1)
+
+
+def test_a_statements_start_that_rolls_back_leaves_no_job_and_queues_nothing(
+    company_with_hours, django_capture_on_commit_callbacks
+):
+    def start_then_fail():
+        with transaction.atomic():
+            statements_build_start(year=2025, started_by=UserFactory(is_staff=True))
+            raise RuntimeError
+
+    with django_capture_on_commit_callbacks(execute=True) as queued, pytest.raises(RuntimeError):
+        start_then_fail()
+    assert queued == []
+    assert not Job.objects.exists()

@@ -7,12 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from billing.models import Invoice
-from billing.services.exports import (
-    HEADER,
-    accounting_csv,
-    accounting_rows_for_documents,
-    accounting_rows_for_period,
-)
+from billing.selectors import accounting_rows_for_documents, accounting_rows_for_period
+from billing.services.exports import HEADER, accounting_csv
 from billing.services.issuing import credit_note_issue
 from billing.services.payments import payment_register
 from tests.billing.invoicing import issue_invoice

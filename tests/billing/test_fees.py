@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 
 from billing.models import FeeAmount
-from billing.services.fees import fee_plan, pro_rata
+from billing.selectors import fee_plan
+from billing.services.fees import pro_rata
 from members.models import CompanyGroup, ParticipantType, SizeBand
 from tests.factories import MembershipFactory, OrganisationFactory, fee_schedule
 

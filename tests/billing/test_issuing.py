@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 
 from billing.kid import kid_is_valid
 from billing.models import ImmutableDocumentError, Invoice, InvoiceStatus, NumberSeries
-from billing.services.issuing import credit_note_issue, fee_invoice_issue
+from billing.services.issuing import credit_note_issue, fee_invoice_issue, invoice_credit
+from billing.services.status import invoice_refresh_status
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, fee_schedule
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,7 @@ def test_pro_rata_invoice_for_a_member_joining_in_july(buyer):
 
 def test_a_full_credit_note_reverses_the_amounts_with_its_own_number(buyer):
     invoice = issue(buyer)
-    credit = credit_note_issue(invoice=invoice, issued_by=UserFactory(), reason="Feil beløp")
+    credit = invoice_credit(invoice=invoice, issued_by=UserFactory(), reason="Feil beløp")
     assert (credit.document_number, credit.credits) == ("K1", invoice)
     assert (credit.amount_excl_vat, credit.vat_amount, credit.total) == (
         Decimal("-10000"),
@@ -125,14 +126,14 @@ def test_partial_credits_never_exceed_the_invoice(buyer):
     with pytest.raises(ValidationError) as error:
         credit_note_issue(invoice=invoice, issued_by=None, reason="Mer", amount_excl_vat="6000.01")
     assert error.value.message_dict["amount_excl_vat"] == ["Credit between 0.01 and 6000.00."]
-    credit_note_issue(invoice=invoice, issued_by=None, reason="Resten")
+    invoice_credit(invoice=invoice, issued_by=None, reason="Resten")
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.CREDITED
 
 
 def test_a_credited_year_can_be_invoiced_again(buyer):
     invoice = issue(buyer)
-    credit_note_issue(invoice=invoice, issued_by=None, reason="Feil mottaker")
+    invoice_credit(invoice=invoice, issued_by=None, reason="Feil mottaker")
     again = issue(buyer)
     assert again.number == 2
 
@@ -148,3 +149,13 @@ def test_a_seller_outside_the_vat_register_charges_no_vat(buyer):
     Seller.objects.update(vat_registered=False)
     invoice = issue(buyer)
     assert (invoice.vat_rate, invoice.vat_amount, invoice.total) == (0, 0, Decimal("10000"))
+
+
+def test_a_credit_note_alone_leaves_the_status_and_invoice_credit_decides_it(buyer):
+    # "Credited" is decided in one place, invoice_refresh_status, through invoice_credit.
+    invoice = issue(buyer)
+    credit_note_issue(invoice=invoice, issued_by=None, reason="Feil beløp")
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.ISSUED
+
+    assert invoice_refresh_status(invoice) == InvoiceStatus.CREDITED

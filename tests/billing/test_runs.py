@@ -7,28 +7,21 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from billing import tasks
+from billing import selectors, tasks
 from billing.models import Invoice, InvoiceRun, InvoiceStatus
 from billing.services import runs
 from billing.services.issuing import fee_invoice_issue
 from portal import jobs
 from portal.models import EmailStatus, Job, JobStatus, OutboundEmail
 from tests.factories import (
-    MembershipFactory,
-    OrganisationFactory,
     UserFactory,
     fee_schedule,
+    participant,
 )
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2026
-
-
-def participant(name, **fields):
-    organisation = OrganisationFactory(name=name, **fields)
-    MembershipFactory(organisation=organisation, start_date=datetime.date(2025, 1, 1))
-    return organisation
 
 
 @pytest.fixture
@@ -180,7 +173,7 @@ def test_an_invoice_with_nobody_to_send_to_is_issued_and_reported_not_sent(
 def test_a_run_confirmed_from_a_stale_preview_is_refused(
     members, staff, django_capture_on_commit_callbacks
 ):
-    fingerprint = runs.plan_fingerprint(runs.run_plan(year=YEAR))
+    fingerprint = runs.plan_fingerprint(selectors.run_plan(year=YEAR))
     participant("Nykommer AS")
     with pytest.raises(ValidationError, match="changed since the preview"):
         runs.invoice_run_start(year=YEAR, started_by=staff, fingerprint=fingerprint)

@@ -6,13 +6,9 @@ from auditlog.models import LogEntry
 from django.utils import timezone
 
 from billing.models import InvoiceStatus, Payment, PaymentSource
-from billing.services.issuing import credit_note_issue
-from billing.services.status import (
-    balance_of,
-    invoice_credit,
-    invoice_refresh_status,
-    invoices_refresh_overdue,
-)
+from billing.selectors import balance_of
+from billing.services.issuing import credit_note_issue, invoice_credit
+from billing.services.status import invoice_refresh_status, invoices_refresh_overdue
 from tests.billing.invoicing import issue_invoice
 
 pytestmark = pytest.mark.django_db

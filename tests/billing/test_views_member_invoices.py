@@ -1,7 +1,6 @@
 """The member portal's invoices: the list for the organisation's people, PDF and EHF for its
 admins, and a 404 for everybody else on every invoice URL."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -9,19 +8,13 @@ from django.test import Client
 from django.urls import reverse
 
 from billing.services.documents import invoice_store_documents
-from billing.services.issuing import credit_note_issue, fee_invoice_issue
+from billing.services.issuing import credit_note_issue, fee_invoice_issue, invoice_credit
 from members.models import Role
-from tests.factories import MembershipFactory, OrganisationFactory, fee_schedule, member_of
+from tests.factories import fee_schedule, member_of, participant
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2026
-
-
-def participant(name, **fields):
-    organisation = OrganisationFactory(name=name, **fields)
-    MembershipFactory(organisation=organisation, start_date=datetime.date(2025, 1, 1))
-    return organisation
 
 
 def logged_in(user) -> Client:
@@ -92,7 +85,7 @@ def test_an_admin_downloads_the_stored_pdf_and_ehf(buyer, invoice):
 
 
 def test_a_credit_note_is_listed_with_the_invoice_it_credits_and_no_payment_details(buyer, invoice):
-    credit_note = credit_note_issue(invoice=invoice, issued_by=None, reason="Feil beløp")
+    credit_note = invoice_credit(invoice=invoice, issued_by=None, reason="Feil beløp")
     client = logged_in(member_of(buyer, role=Role.ADMIN))
     content = client.get(list_url(buyer)).content.decode()
     assert f"Credit note {credit_note.document_number}" in content

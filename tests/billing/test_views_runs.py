@@ -1,6 +1,5 @@
 """The secretariat's invoice run pages: choose a year, preview, confirm, watch the job."""
 
-import datetime
 import re
 from decimal import Decimal
 
@@ -8,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from billing import selectors
 from billing.models import Invoice, InvoiceRun
 from billing.services import runs
 from billing.services.issuing import fee_invoice_issue
@@ -15,11 +15,10 @@ from members.models import CompanyGroup
 from portal import jobs
 from portal.models import JobStatus, OutboundEmail
 from tests.factories import (
-    MembershipFactory,
-    OrganisationFactory,
     UserFactory,
     fee_schedule,
     member_of,
+    participant,
 )
 from tests.helpers import logged_in
 
@@ -31,19 +30,13 @@ PREVIEW_URL = reverse("billing:run_preview")
 CONFIRM_URL = reverse("billing:run_confirm")
 
 
-def participant(name, **fields):
-    organisation = OrganisationFactory(name=name, **fields)
-    MembershipFactory(organisation=organisation, start_date=datetime.date(2025, 1, 1))
-    return organisation
-
-
 @pytest.fixture
 def schedule():
     return fee_schedule(YEAR, amount=Decimal("15000"))
 
 
 def confirm_data(year=YEAR) -> dict:
-    return {"year": year, "fingerprint": runs.plan_fingerprint(runs.run_plan(year=year))}
+    return {"year": year, "fingerprint": runs.plan_fingerprint(selectors.run_plan(year=year))}
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,6 @@
 """The secretariat's invoice list with e-mail states, invoicing one organisation by hand, and
 sending an invoice again."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -14,10 +13,9 @@ from billing.services.sending import invoice_send
 from portal import outbox
 from portal.models import EmailStatus, OutboundEmail
 from tests.factories import (
-    MembershipFactory,
-    OrganisationFactory,
     fee_schedule,
     member_of,
+    participant,
 )
 from tests.helpers import logged_in
 
@@ -26,12 +24,6 @@ pytestmark = pytest.mark.django_db
 YEAR = 2026
 LIST_URL = reverse("billing:staff_invoices")
 CREATE_URL = reverse("billing:invoice_create")
-
-
-def participant(name, **fields):
-    organisation = OrganisationFactory(name=name, **fields)
-    MembershipFactory(organisation=organisation, start_date=datetime.date(2025, 1, 1))
-    return organisation
 
 
 @pytest.fixture
@@ -194,3 +186,11 @@ def test_the_invoice_list_pages_without_a_year_filter(staff_client, schedule):
     assert response.status_code == 200
     assert not response.context["form"].is_bound
     assert response.content.decode().count('name="request_number" value="2"') == 3
+
+
+@pytest.mark.parametrize("page", ["999", "abc"])
+def test_a_page_out_of_range_shows_the_nearest_page_of_invoices(staff_client, schedule, page):
+    invoice = fee_invoice_issue(organisation=participant("Side AS"), year=YEAR, issued_by=None)
+    response = staff_client.get(LIST_URL, {"page": page})
+    assert response.status_code == 200
+    assert list(response.context["page"]) == [invoice]

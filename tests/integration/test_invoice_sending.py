@@ -1,5 +1,6 @@
 """An invoice run on the real stack survives a worker killed with SIGKILL: after a restart every
-invoice is issued once and reaches the SMTP receiver exactly once (DESIGN.md invariants 6, 7).
+invoice is issued once and reaches the SMTP receiver exactly once (docs/architecture.md,
+invariants 6 and 7).
 
 The receiver is slow on purpose (a pause before it accepts each message), so the kill lands
 while an e-mail is being handed over. A client that hangs up during the pause has delivered

@@ -62,9 +62,12 @@ def test_many_login_requests_from_one_address_get_429(client):
     assert statuses[30] == 429
 
 
-def test_password_reset_sends_a_link_to_a_known_address(client, mailoutbox):
+def test_password_reset_sends_a_link_to_a_known_address(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     UserFactory(email="kari@celle.no")
-    response = client.post(reverse("account_reset_password"), {"email": "kari@celle.no"})
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        response = client.post(reverse("account_reset_password"), {"email": "kari@celle.no"})
     assert response.status_code == 302
     assert [m.to for m in mailoutbox] == [["kari@celle.no"]]
     assert "/accounts/password/reset/key/" in mailoutbox[0].body

@@ -1,21 +1,28 @@
-"""The yearly in-kind statement of an organisation, as PDF (WeasyPrint)."""
+"""The yearly in-kind statement of an organisation, as PDF (WeasyPrint), and the staff job that
+makes all of a year's statements."""
 
 import io
 import zipfile
 
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import ngettext
 
+from activities import tasks
 from activities.selectors import YearSummary, organisation_year_summary
-from members.models import Organisation
+from members.models import Organisation, User
 from portal import jobs
+from portal.models import Job
+from portal.queue import enqueue_after_commit
+
+STATEMENTS_JOB = "activities.statements"
 
 
 def render_statement_pdf(summary: YearSummary) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 -- slow to import; only PDF pages need it
 
     html = render_to_string(
         "activities/statement_pdf.html", {"summary": summary, "generated_at": timezone.now()}
@@ -29,6 +36,18 @@ def statement_filename(organisation: Organisation, year: int) -> str:
 
 def statement_pdf(organisation: Organisation, year: int) -> bytes:
     return render_statement_pdf(organisation_year_summary(organisation, year))
+
+
+def statements_build_start(*, year: int, started_by: User) -> Job:
+    """Start the job that makes every in-kind statement of ``year``; queued after commit.
+
+    The job row and the queued task go together: if the transaction rolls back, no task is
+    sent, and the task never runs before its job exists.
+    """
+    with transaction.atomic():
+        job = jobs.job_create(kind=STATEMENTS_JOB, started_by=started_by, params={"year": year})
+        enqueue_after_commit(tasks.build_statements, job_id=job.pk, year=year)
+    return job
 
 
 def statements_build_year(*, job_id: int, year: int) -> None:

@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 from stdnum.no import orgnr
 
 from members import selectors
-from members.demo import data
 from members.models import (
     Application,
     ApplicationStatus,
@@ -23,6 +22,8 @@ from members.models import (
     Role,
     User,
 )
+from portal.demo import data
+from portal.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +156,18 @@ def test_every_organisation_with_people_has_an_admin():
 
     for organisation in Organisation.objects.filter(roles__isnull=False).distinct():
         assert organisation.roles.filter(role=Role.ADMIN).exists(), organisation
+
+
+def test_the_demo_goes_through_the_services_and_emails_nobody(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+
+    assert Invitation.objects.count() == len(data.INVITATIONS)
+    assert Application.objects.count() == len(data.APPLICATIONS)
+    assert mailoutbox == []
+    assert not OutboundEmail.objects.exists()
 
 
 def test_prints_one_demo_login_per_role():

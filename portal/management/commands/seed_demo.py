@@ -2,11 +2,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scopes_disabled
 
-from activities.demo import seed_demo_activities
 from activities.models import HourEntry
-from members.demo import data
-from members.demo.seed import seed_demo_network
 from members.models import User
+from portal.demo import data
+from portal.demo.activities import seed_demo_activities
+from portal.demo.network import seed_demo_network
 
 
 class Command(BaseCommand):

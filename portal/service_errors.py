@@ -1,3 +1,5 @@
+"""Showing a service's ValidationError to the user: at a form's fields, or as a message."""
+
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 
@@ -12,4 +14,5 @@ def add_service_error(form: BaseForm, error: ValidationError) -> None:
 
 
 def message_text(error: ValidationError) -> str:
+    """A service's ValidationError as one line for ``django.contrib.messages``."""
     return " ".join(error.messages)

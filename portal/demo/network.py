@@ -1,20 +1,16 @@
 """Create the demo network once. Every step looks for its rows first, so a second run writes
-nothing. Membership periods, roles and competence go through the services; applications and
-invitations are stored directly, because the services would e-mail the fictional addresses.
+nothing. Every write that carries a rule goes through the members services; invitations and
+applications with ``notify=False``, so the fictional addresses are e-mailed nothing.
 """
 
-import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from stdnum.no import orgnr
 
 from members import services
-from members.demo import data
 from members.models import (
     Application,
     CompanyGroup,
@@ -24,6 +20,7 @@ from members.models import (
     User,
     ValueChainSegment,
 )
+from portal.demo import data
 
 ORGANISATION_NUMBER_STEM = 92_110_000
 
@@ -122,15 +119,17 @@ def _competences(organisation, demo: data.DemoOrganisation, areas, segments) -> 
 
 def _company_group(organisations) -> None:
     spec = data.COMPANY_GROUP
-    group, _created = CompanyGroup.objects.get_or_create(
-        name=spec["name"],
-        defaults={
-            "parent": organisations[spec["parent"]],
-            "units_pay_own_fee": spec["units_pay_own_fee"],
-            "fee_decision_date": spec["fee_decision_date"],
-            "fee_decision_reference": spec["fee_decision_reference"],
-        },
-    )
+    group = CompanyGroup.objects.filter(name=spec["name"]).first()
+    if group is None:
+        group = services.company_group_save(
+            group=CompanyGroup(
+                name=spec["name"],
+                parent=organisations[spec["parent"]],
+                units_pay_own_fee=spec["units_pay_own_fee"],
+                fee_decision_date=spec["fee_decision_date"],
+                fee_decision_reference=spec["fee_decision_reference"],
+            )
+        )
     for key in spec["units"]:
         unit = organisations[key]
         if unit.group_id is None:
@@ -183,12 +182,8 @@ def _invitations(organisations, *, invited_by: User) -> None:
         organisation = organisations[key]
         if Invitation.objects.filter(organisation=organisation, email=email).exists():
             continue
-        Invitation.objects.create(
-            organisation=organisation,
-            email=email,
-            role=role,
-            invited_by=invited_by,
-            expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+        services.invitation_create(
+            organisation=organisation, email=email, role=role, invited_by=invited_by, notify=False
         )
 
 
@@ -198,12 +193,11 @@ def _applications(numbers: Iterator[str], segments) -> None:
         if Application.objects.filter(organisation_number=number).exists():
             continue
         fields = {k: v for k, v in spec.items() if k not in {"segments", "key"}}
-        application = Application(
+        services.application_submit(
+            segments=[segments[slug] for slug in spec["segments"]],
+            notify=False,
             organisation_number=number,
             invoice_email=f"faktura@{spec['key']}.example",
             website=f"https://www.{spec['key']}.example",
             **fields,
         )
-        application.full_clean()
-        application.save()
-        application.segments.set(segments[slug] for slug in spec["segments"])

@@ -1,1 +1,0 @@
-"""A realistic, fictional demo network for `manage.py seed_demo`."""
