@@ -2,28 +2,38 @@
 
 The outbox (``portal.outbox``) sends each once, retries what is worth retrying, and shows
 what could not be sent to the secretariat as a failed row.
+
+Tasks are leaves: services import this module at the top to queue work, so each task imports
+its models and the mail service inside its body, when it runs.
 """
+
+from typing import TYPE_CHECKING
 
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
-from members.models import Application, Invitation
-from portal.mail import mail_queue
+if TYPE_CHECKING:
+    from members.models import Invitation
 
 
 def _send(template: str, context: dict, to: str, *, key: str, about) -> None:
-    # Applicants and invitees have no user record yet: written to in Norwegian (mail_language).
+    from members.models import User  # noqa: PLC0415 -- leaf: services import tasks
+    from portal.mail import mail_language, mail_queue  # noqa: PLC0415 -- leaf: see above
+
+    # In the language of the person with that address (mail_language); applicants and invitees
+    # without an account yet, and the secretariat's address, are written to in Norwegian.
     mail_queue(
         key=key,
         recipients=[to],
         template=f"members/email/{template}",
         context=context,
         about=about,
+        language=mail_language(User.objects.filter(email__iexact=to).first()),
     )
 
 
-def _invitation_url(invitation: Invitation) -> str:
+def _invitation_url(invitation: "Invitation") -> str:
     return settings.SITE_URL.rstrip("/") + reverse(
         "members:invitation_accept", kwargs={"token": invitation.token}
     )
@@ -31,6 +41,8 @@ def _invitation_url(invitation: Invitation) -> str:
 
 @shared_task(name="members.send_invitation_email")
 def send_invitation_email(*, invitation_id: int) -> None:
+    from members.models import Invitation  # noqa: PLC0415 -- leaf: services import tasks
+
     invitation = (
         Invitation.objects.select_related("organisation", "invited_by")
         .filter(pk=invitation_id)
@@ -46,6 +58,8 @@ def send_invitation_email(*, invitation_id: int) -> None:
 
 @shared_task(name="members.send_application_received_email")
 def send_application_received_email(*, application_id: int) -> None:
+    from members.models import Application  # noqa: PLC0415 -- leaf: services import tasks
+
     application = Application.objects.filter(pk=application_id).first()
     if application is None:
         return
@@ -69,6 +83,8 @@ def send_application_received_email(*, application_id: int) -> None:
 
 @shared_task(name="members.send_application_approved_email")
 def send_application_approved_email(*, application_id: int, invitation_id: int) -> None:
+    from members.models import Application, Invitation  # noqa: PLC0415 -- leaf: see above
+
     application = Application.objects.filter(pk=application_id).first()
     invitation = Invitation.objects.filter(pk=invitation_id).first()
     if application is None or invitation is None:
@@ -89,6 +105,8 @@ def send_application_approved_email(*, application_id: int, invitation_id: int) 
 
 @shared_task(name="members.send_application_rejected_email")
 def send_application_rejected_email(*, application_id: int) -> None:
+    from members.models import Application  # noqa: PLC0415 -- leaf: services import tasks
+
     application = Application.objects.filter(pk=application_id).first()
     if application is None:
         return

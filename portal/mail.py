@@ -23,10 +23,9 @@ TEXT_ENGINE = "text"
 def mail_language(recipient=None) -> str:
     """The language a mail to ``recipient`` is written in.
 
-    The rule: Norwegian (``LANGUAGE_CODE``) unless the user record says otherwise. A user
-    record says so with a ``language`` field, which does not exist yet (the language switcher
-    keeps the choice in a cookie only, which a mail sent from a worker cannot read); adding it is
-    a ``members`` migration left for later, and this function picks it up when it lands.
+    The rule: Norwegian (``LANGUAGE_CODE``) unless the user record says otherwise, in its
+    ``language`` field: the language a signed-in person last chose with the switcher
+    (``members.services.user_set_language``; the cookie alone cannot reach a worker).
     Organisation mail (``members.selectors.organisation_mail_recipients``: invoices, reminders,
     notices) is written in Norwegian, even when it reaches the administrators' own addresses;
     so are mails to people without an account yet (applicants, invitees).

@@ -14,7 +14,6 @@ import datetime
 import io
 import zipfile
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -25,6 +24,7 @@ from activities.models import Activity, HourEntry
 from activities.services.hours import EntryData, entry_errors, parse_hours, person_hours_on
 from members.models import Organisation, User
 from portal import parsing
+from portal.imports import FileRejectedError, LineError
 
 COLUMNS = ("date", "email", "activity_id", "hours", "description")
 DELIMITERS = (";", ",")
@@ -33,18 +33,6 @@ MAX_COLUMNS = 20
 MAX_LINE_CHARS = 4000  # five columns; a description holds at most 300 characters
 MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
 DESCRIPTION_MAX_LENGTH = HourEntry._meta.get_field("description").max_length
-
-
-@dataclass
-class RowError:
-    line: int
-    messages: list[str]
-
-
-class ImportRejectedError(Exception):
-    def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} bad rows")
-        self.errors = errors
 
 
 def read_rows(*, content: bytes, filename: str) -> list[dict]:
@@ -166,7 +154,8 @@ def _cell_text(value) -> str:
 def hours_import(*, organisation: Organisation, rows: list[dict], created_by: User) -> int:
     """Check every row, then save all of them in one transaction, or none.
 
-    Raises ``ImportRejectedError`` listing every bad row (line numbers as in the file, header = 1).
+    Raises ``portal.imports.FileRejectedError`` listing every bad row (line numbers as in the
+    file, header = 1).
     """
     people = {
         user.email.lower(): user
@@ -196,7 +185,7 @@ def hours_import(*, organisation: Organisation, rows: list[dict], created_by: Us
 
 
 def _checked_entries(organisation, rows, people, activities) -> list[EntryData]:
-    errors: list[RowError] = []
+    errors: list[LineError] = []
     entries: list[EntryData] = []
     file_day_hours: dict[tuple[int, datetime.date], Decimal] = defaultdict(Decimal)
     existing_day_hours: dict[tuple[int, datetime.date], Decimal] = {}
@@ -247,7 +236,7 @@ def _checked_entries(organisation, rows, people, activities) -> list[EntryData]:
                 file_day_hours[key] += hours
                 entries.append(data)
         if messages:
-            errors.append(RowError(line, messages))
+            errors.append(LineError(line, messages))
     if errors:
-        raise ImportRejectedError(errors)
+        raise FileRejectedError(errors)
     return entries

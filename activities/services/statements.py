@@ -2,6 +2,7 @@
 makes all of a year's statements."""
 
 import io
+import logging
 import zipfile
 
 from django.conf import settings
@@ -9,16 +10,19 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from activities import tasks
 from activities.selectors import YearSummary, organisation_year_summary
 from members.models import Organisation, User
 from portal import jobs
-from portal.models import Job
+from portal.models import Job, JobStatus
 from portal.queue import enqueue_after_commit
 
 STATEMENTS_JOB = "activities.statements"
+
+logger = logging.getLogger(__name__)
 
 
 def render_statement_pdf(summary: YearSummary) -> bytes:
@@ -48,6 +52,23 @@ def statements_build_start(*, year: int, started_by: User) -> Job:
         job = jobs.job_create(kind=STATEMENTS_JOB, started_by=started_by, params={"year": year})
         enqueue_after_commit(tasks.build_statements, job_id=job.pk, year=year)
     return job
+
+
+def statements_build_execute(*, job_id: int, year: int) -> None:
+    """The statements job, as its task runs it: build the year's statements once.
+
+    A job that is gone or already done is left alone (a redelivered task changes nothing); a
+    build that fails marks the job failed, so its page stops waiting, and re-raises.
+    """
+    status = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
+    if status is None or status == JobStatus.DONE:
+        return
+    try:
+        statements_build_year(job_id=job_id, year=year)
+    except Exception:
+        logger.exception("Building the statements of %s failed (job %s).", year, job_id)
+        jobs.job_fail(job_id=job_id, message=_("The statements could not be made."))
+        raise
 
 
 def statements_build_year(*, job_id: int, year: int) -> None:

@@ -11,6 +11,7 @@ from activities.forms import HourImportForm
 from activities.services import imports
 from activities.views.hours import HourFilterMixin
 from activities.views.mixins import OrganisationHoursMixin
+from portal.imports import FileRejectedError
 
 
 class HourImportView(OrganisationHoursMixin, FormView):
@@ -37,7 +38,7 @@ class HourImportView(OrganisationHoursMixin, FormView):
         except ValidationError as error:
             form.add_error("file", error)
             return self.form_invalid(form)
-        except imports.ImportRejectedError as rejection:
+        except FileRejectedError as rejection:
             return self.render_to_response(
                 self.get_context_data(form=form, rejected=rejection.errors, rows=len(rows))
             )

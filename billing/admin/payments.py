@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.admin.forms import BankFileForm, PaymentRegisterForm
 from billing.models import InvoiceRun, Payment, PaymentReminder
-from billing.services.bank_file import BankFileRejectedError
 from billing.services.payments import bank_file_import, payment_register
 from portal.admin_actions import error_text
 from portal.admin_audit import AuditlogHistoryAdminMixin
+from portal.imports import FileRejectedError
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -105,7 +105,7 @@ class PaymentAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                         registered_by=request.user,
                         check_only=form.cleaned_data["check_only"],
                     )
-                except BankFileRejectedError as error:
+                except FileRejectedError as error:
                     rejected = error.errors
                 except ValidationError as error:
                     self.message_user(request, error_text(error), messages.ERROR)

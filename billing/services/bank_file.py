@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from billing.kid import kid_is_valid
 from portal import parsing
+from portal.imports import FileRejectedError, LineError
 
 REQUIRED_COLUMNS = ("date", "amount", "kid")
 REFERENCE_COLUMN = "reference"
@@ -46,33 +47,13 @@ class BankRow:
     bank_reference: str
 
 
-@dataclass(frozen=True)
-class FileError:
-    line: int | None  # None: the file as a whole
-    messages: list[str]
-
-    def __str__(self):
-        text = " ".join(self.messages)
-        if self.line is None:
-            return text
-        return _("Line %(line)s: %(text)s") % {"line": self.line, "text": text}
-
-
-class BankFileRejectedError(Exception):
-    """The file has bad rows (or is no bank file at all); nothing in it was used."""
-
-    def __init__(self, errors: list[FileError]):
-        super().__init__("; ".join(str(error) for error in errors))
-        self.errors = errors
-
-
 def bank_file_read(*, content: bytes, today: datetime.date) -> list[BankRow]:
-    """Every row of the file, checked; raises ``BankFileRejectedError`` listing every bad row.
+    """Every row of the file, checked; raises ``FileRejectedError`` listing every bad row.
 
     Line numbers are the file's own (the header is line 1).
     """
     header, lines = _table(_decode(content))
-    errors: list[FileError] = []
+    errors: list[LineError] = []
     rows: list[BankRow] = []
     occurrences: Counter = Counter()
     reference_lines: dict[str, int] = {}
@@ -82,7 +63,7 @@ def bank_file_read(*, content: bytes, today: datetime.date) -> list[BankRow]:
                 "cells": len(cells),
                 "header": len(header),
             }
-            errors.append(FileError(line, [message]))
+            errors.append(LineError(line, [message]))
             continue
         values = dict(zip(header, (cell.strip() for cell in cells), strict=True))
         messages: list[str] = []
@@ -107,7 +88,7 @@ def bank_file_read(*, content: bytes, today: datetime.date) -> list[BankRow]:
                 % {"reference": reference, "line": reference_lines[reference]}
             )
         if messages:
-            errors.append(FileError(line, messages))
+            errors.append(LineError(line, messages))
             continue
         if reference:
             reference_lines[reference] = line
@@ -120,7 +101,7 @@ def bank_file_read(*, content: bytes, today: datetime.date) -> list[BankRow]:
             bank_reference = _row_reference(*identity, occurrences[identity])
         rows.append(BankRow(line, paid_on, amount, kid, bank_reference))
     if errors:
-        raise BankFileRejectedError(errors)
+        raise FileRejectedError(errors)
     return rows
 
 
@@ -137,8 +118,8 @@ def _decode(content: bytes) -> str:
     try:
         return content.decode("cp1252")
     except UnicodeDecodeError:
-        raise BankFileRejectedError(
-            [FileError(None, [_("The file must be saved as UTF-8.")])]
+        raise FileRejectedError(
+            [LineError(None, [_("The file must be saved as UTF-8.")])]
         ) from None
 
 
@@ -146,9 +127,9 @@ def _table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     physical = text.splitlines(keepends=True)
     for number, line in enumerate(physical, start=1):
         if len(line) > MAX_LINE_CHARS:
-            raise BankFileRejectedError(
+            raise FileRejectedError(
                 [
-                    FileError(
+                    LineError(
                         number,
                         [
                             _("The line is longer than %(max)s characters.")
@@ -166,15 +147,15 @@ def _table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if len(lines) > MAX_ROWS + 1:
                 break
     except csv.Error:
-        raise BankFileRejectedError(
+        raise FileRejectedError(
             [
-                FileError(
+                LineError(
                     reader.line_num, [_("The line cannot be read (check its quotation marks).")]
                 )
             ]
         ) from None
     if not lines:
-        raise BankFileRejectedError([FileError(None, [_("The file is empty.")])])
+        raise FileRejectedError([LineError(None, [_("The file is empty.")])])
     header = [cell.strip().lower() for cell in lines[0][1]]
     if len(header) == 1 and "," in header[0]:
         raise _header_error(_("Separate the columns with semicolons (;), not commas."))
@@ -190,16 +171,16 @@ def _table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if len(set(header)) != len(header):
         raise _header_error(_("A column is named twice in the first row."))
     if not lines[1:]:
-        raise BankFileRejectedError([FileError(None, [_("The file has no payments.")])])
+        raise FileRejectedError([LineError(None, [_("The file has no payments.")])])
     if len(lines) - 1 > MAX_ROWS:
-        raise BankFileRejectedError(
-            [FileError(None, [_("A file can hold at most %(max)s rows.") % {"max": MAX_ROWS}])]
+        raise FileRejectedError(
+            [LineError(None, [_("A file can hold at most %(max)s rows.") % {"max": MAX_ROWS}])]
         )
     return header, lines[1:]
 
 
-def _header_error(message: str) -> BankFileRejectedError:
-    return BankFileRejectedError([FileError(1, [message])])
+def _header_error(message: str) -> FileRejectedError:
+    return FileRejectedError([LineError(1, [message])])
 
 
 def _parse_date(text: str, today: datetime.date, messages: list[str]) -> datetime.date | None:

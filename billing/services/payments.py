@@ -135,7 +135,7 @@ def bank_file_import(
 ) -> BankImportReport:
     """Import a bank file of incoming payments; all of it, or with a bad row nothing at all.
 
-    The whole file is checked first (``bank_file_read`` raises ``BankFileRejectedError`` with
+    The whole file is checked first (``bank_file_read`` raises ``FileRejectedError`` with
     every bad line). Well-formed rows are matched to invoices by KID; a row whose KID names no
     invoice, a credit note or a fully credited invoice is listed as unmatched and not saved,
     for staff to follow up by hand. A row imported before (same ``bank_reference``) is listed

@@ -16,6 +16,7 @@ are about their ``PaymentReminder``, so they are not send requests of the invoic
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -110,14 +111,27 @@ def invoice_resend(*, invoice: Invoice, request_number: int | None = None) -> Ou
     if not (invoice.pdf and invoice.ehf):
         invoice = invoice_store_documents(invoice=invoice)
     if request_number is None:
-        numbers = [send_request_number(email) for email in invoice_send_requests(invoice=invoice)]
-        request_number = max(numbers, default=0) + 1
+        request_number = invoice_next_request_number(
+            requests=invoice_send_requests(invoice=invoice)
+        )
     return invoice_send(invoice=invoice, request_number=request_number)
 
 
 def send_request_number(email: OutboundEmail) -> int:
     """The request number an invoice e-mail was queued under (the end of its key)."""
     return int(email.key.rsplit(":", 1)[1])
+
+
+def invoice_next_request_number(*, requests: Iterable[OutboundEmail | None]) -> int:
+    """The number of an invoice's next send request: the highest of ``requests`` plus one.
+
+    ``requests`` are the invoice's e-mails known so far (all of them, or only the latest one
+    as the staff list has it; ``None`` stands for none); no e-mail yet means request 1. The
+    staff page offers this number and ``invoice_resend`` takes it when none is given, so both
+    count the same way.
+    """
+    numbers = [send_request_number(email) for email in requests if email is not None]
+    return max(numbers, default=0) + 1
 
 
 def invoices_sync_sent_status(*, invoice_ids: list[int] | None = None) -> int:

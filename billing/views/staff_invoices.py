@@ -49,8 +49,8 @@ class StaffInvoiceListView(StaffRequiredMixin, FilteredListMixin, ListView):
         emails = sending.invoice_latest_email_status(invoice_ids=[i.pk for i in page])
         for invoice in page:
             invoice.latest_email = emails.get(invoice.pk)
-            invoice.next_request_number = (
-                sending.send_request_number(invoice.latest_email) + 1 if invoice.latest_email else 1
+            invoice.next_request_number = sending.invoice_next_request_number(
+                requests=[invoice.latest_email]
             )
         return {**context, "form": self.filterset.form, "page": page}
 

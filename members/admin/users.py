@@ -45,7 +45,7 @@ class UserAdmin(AuditlogHistoryAdminMixin, DjangoUserAdmin):
     readonly_fields = ("last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Personal info"), {"fields": ("full_name", "phone")}),
+        (_("Personal info"), {"fields": ("full_name", "phone", "language")}),
         (
             _("Roles and permissions"),
             {

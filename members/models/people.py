@@ -37,6 +37,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the portal's e-mails to this person. Blank: Norwegian."),
+    )
     is_staff = models.BooleanField(
         _("secretariat"), default=False, help_text=_("Can log in to the administration.")
     )

@@ -27,7 +27,7 @@ from members.services.organisations import (
     company_group_save,
     organisation_update_profile,
 )
-from members.services.people import person_add, person_remove, role_change
+from members.services.people import person_add, person_remove, role_change, user_set_language
 
 __all__ = [
     "PROFILE_FIELDS",
@@ -49,4 +49,5 @@ __all__ = [
     "person_add",
     "person_remove",
     "role_change",
+    "user_set_language",
 ]

@@ -1,5 +1,6 @@
 """People and roles in an organisation. An organisation never loses its last admin."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -57,3 +58,17 @@ def person_add(*, organisation: Organisation, user: User, role: str) -> Organisa
         user=user, organisation=organisation, defaults={"role": role}
     )
     return organisation_role
+
+
+def user_set_language(*, user: User, language: str) -> bool:
+    """Keep ``language`` as the language of the portal's e-mails to ``user``.
+
+    The language switcher calls this for a signed-in person, so a mail sent later from a worker
+    (which cannot read the cookie) is written in it (``portal.mail.mail_language``). A code that
+    is not in ``LANGUAGES`` changes nothing. Returns whether the row changed.
+    """
+    if language not in {code for code, _name in settings.LANGUAGES} or user.language == language:
+        return False
+    user.language = language
+    user.save(update_fields=["language"])
+    return True

@@ -26,6 +26,7 @@ from activities.services import activities as activity_services
 from activities.services import periods as period_services
 from members.models import Organisation, OrganisationRole, Role, User
 from members.selectors import organisations_active_on
+from portal.demo import data
 
 # title, kind, status, start (days from today), length in days, planned hours
 ACTIVITIES = [
@@ -124,17 +125,31 @@ def seed_demo_activities(*, staff: User, steering: User) -> int:
         HourlyRate.objects.get_or_create(
             year=year, defaults={"rate": HOURLY_RATE, "note": "Standard sats (Innovasjon Norge)"}
         )
-    organisations = list(organisations_active_on(today).order_by("name")[:ORGANISATIONS_WITH_HOURS])
+    active = organisations_active_on(today).order_by("name")
+    organisations = list(active[:ORGANISATIONS_WITH_HOURS])
     for organisation in organisations:
         _contributors(organisation)
+    # The demo logins' organisation logs hours with its own two people (no colleagues added), so
+    # the demo admin's and member's hour pages are not empty.
+    organisations += [
+        o for o in active.filter(name__in=login_organisation_names()) if o not in organisations
+    ]
     running = [a for a in activities if a.status in (ActivityStatus.RUNNING,)]
     for organisation in organisations:
         for activity in running:
             _sign_up(activity, organisation)
-    if not HourEntry.objects.exists():
-        _year_of_hours(organisations, activities, today)
+    # Per organisation, so a database seeded before an organisation was added gets its hours too.
+    without_hours = [o for o in organisations if not o.hour_entries.exists()]
+    if without_hours:
+        _year_of_hours(without_hours, activities, today)
         _close_past_periods(today, staff)
     return len(activities)
+
+
+def login_organisation_names() -> list[str]:
+    """The organisations that the demo logins for an organisation admin and member belong to."""
+    keys = {login.organisation for login in data.LOGINS if login.organisation_role == Role.ADMIN}
+    return [demo.name for demo in data.ORGANISATIONS if demo.key in keys]
 
 
 def _activity(spec, today, staff, steering) -> Activity:
@@ -238,6 +253,8 @@ def _year_of_hours(organisations, activities, today) -> None:
 
 def _close_past_periods(today, staff) -> None:
     for period in ReportingPeriod.objects.filter(deadline__lt=today).order_by("start_date"):
+        if period.is_locked:  # locked by an earlier run: its confirmations are final
+            continue
         admins = (
             OrganisationRole.objects.filter(
                 role=Role.ADMIN,

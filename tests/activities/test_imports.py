@@ -8,7 +8,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from activities.models import HourEntry
-from activities.services.imports import ImportRejectedError, hours_import, read_rows
+from activities.services.imports import hours_import, read_rows
+from portal.imports import FileRejectedError
 from tests.factories import OrganisationFactory, member_of, taking_part
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_one_bad_row_among_many_rejects_the_file_and_saves_nothing(company):
     good = [f"{DAY};ola@celle.no;{activity.pk};0.25;ok" for _ in range(40)]
     lines = [*good[:20], f"{DAY};ola@celle.no;{activity.pk};1.1;bad", *good[20:]]
     rows = read_rows(content=csv_file(activity, lines), filename="timer.csv")
-    with pytest.raises(ImportRejectedError) as rejected:
+    with pytest.raises(FileRejectedError) as rejected:
         hours_import(organisation=organisation, rows=rows, created_by=person)
     assert [(e.line, e.messages) for e in rejected.value.errors] == [
         (22, ["Hours are counted in quarter hours (0.25, 0.5, 0.75 …)."])
@@ -67,7 +68,7 @@ def test_every_bad_row_is_reported_with_why(company):
         f"{DAY};ola@celle.no;{activity.pk};ti;",
     ]
     rows = read_rows(content=csv_file(activity, lines), filename="timer.csv")
-    with pytest.raises(ImportRejectedError) as rejected:
+    with pytest.raises(FileRejectedError) as rejected:
         hours_import(organisation=organisation, rows=rows, created_by=person)
     assert [(e.line, e.messages) for e in rejected.value.errors] == [
         (2, ["No person with this e-mail address in your organisation."]),
@@ -86,7 +87,7 @@ def test_the_24_hour_day_counts_rows_in_the_file_and_hours_already_logged(compan
     )
     lines = [f"{DAY};ola@celle.no;{activity.pk};8;", f"{DAY};ola@celle.no;{activity.pk};8;"]
     rows = read_rows(content=csv_file(activity, lines), filename="timer.csv")
-    with pytest.raises(ImportRejectedError) as rejected:
+    with pytest.raises(FileRejectedError) as rejected:
         hours_import(organisation=organisation, rows=rows, created_by=person)
     assert [e.line for e in rejected.value.errors] == [3]
     assert HourEntry.objects.count() == 1

@@ -10,6 +10,7 @@ from activities.models import HourEntry, HourlyRate, PeriodConfirmation
 from activities.services.statements import (
     STATEMENTS_JOB,
     statement_pdf,
+    statements_build_execute,
     statements_build_start,
     statements_build_year,
 )
@@ -86,6 +87,27 @@ def test_all_statements_of_a_year_are_built_as_a_job(company_with_hours):
         names = archive.namelist()
         assert names == ["egeninnsats-2025-923609016-celleverket-as.pdf"]
         assert "Total 11.50 8,050.00" in pdf_text(archive.read(names[0]))
+
+
+def test_a_statements_build_that_fails_marks_its_job_failed(company_with_hours, monkeypatch):
+    job = jobs.job_create(kind="statements", started_by=UserFactory(is_staff=True))
+
+    def renderer_breaks(*args, **kwargs):
+        raise OSError("the PDF renderer is gone")
+
+    monkeypatch.setattr("weasyprint.HTML.write_pdf", renderer_breaks)
+    with pytest.raises(OSError, match="renderer is gone"):
+        statements_build_execute(job_id=job.pk, year=2025)
+    job.refresh_from_db()
+    assert (job.status, job.message) == (JobStatus.FAILED, "The statements could not be made.")
+
+
+def test_a_finished_statements_job_is_not_built_again(company_with_hours):
+    job = jobs.job_create(kind="statements", started_by=UserFactory(is_staff=True))
+    statements_build_year(job_id=job.pk, year=2025)
+    finished = Job.objects.get(pk=job.pk).finished_at
+    statements_build_execute(job_id=job.pk, year=2025)
+    assert Job.objects.get(pk=job.pk).finished_at == finished
 
 
 def test_starting_the_statements_job_queues_the_build_after_commit(

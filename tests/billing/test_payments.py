@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from billing.kid import kid_for
 from billing.models import InvoiceStatus, Payment, PaymentSource
-from billing.services.bank_file import BankFileRejectedError
 from billing.services.issuing import credit_note_issue
 from billing.services.payments import bank_file_import, payment_register
+from portal.imports import FileRejectedError
 from tests.billing.invoicing import issue_invoice
 from tests.factories import UserFactory
 
@@ -132,7 +132,7 @@ def bank_file(*lines: str, header: str = "date;amount;kid;reference") -> bytes:
 
 
 def rejected(content: bytes) -> list[str]:
-    with pytest.raises(BankFileRejectedError) as error:
+    with pytest.raises(FileRejectedError) as error:
         bank_file_import(content=content, registered_by=None)
     assert not Payment.objects.exists()
     return [str(item) for item in error.value.errors]

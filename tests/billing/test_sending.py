@@ -15,8 +15,11 @@ from billing.services.documents import invoice_store_documents
 from billing.services.issuing import credit_note_issue, fee_invoice_issue
 from billing.services.sending import (
     invoice_deliver,
+    invoice_latest_email_status,
+    invoice_next_request_number,
     invoice_resend,
     invoice_send,
+    invoice_send_requests,
     invoices_sync_sent_status,
 )
 from members.models import Role
@@ -181,6 +184,18 @@ def test_a_double_clicked_resend_is_one_email(buyer, django_capture_on_commit_ca
     assert first.pk == second.pk
     assert len(queued) == 1
     assert OutboundEmail.objects.count() == 2
+
+
+def test_the_staff_list_offers_the_number_a_resend_without_one_takes(buyer):
+    invoice = issued_invoice(buyer)
+    assert invoice_next_request_number(requests=[None]) == 1
+    invoice_send(invoice=invoice)
+    invoice_resend(invoice=invoice)
+    latest = invoice_latest_email_status(invoice_ids=[invoice.pk])[invoice.pk]
+    offered = invoice_next_request_number(requests=[latest])
+    every = invoice_next_request_number(requests=invoice_send_requests(invoice=invoice))
+    assert (offered, every) == (3, 3)
+    assert invoice_resend(invoice=invoice).key == f"invoice:{invoice.pk}:send:3"
 
 
 def test_delivering_twice_stores_and_sends_once(

@@ -208,3 +208,34 @@ def test_activities_of_every_kind_and_status_and_a_year_of_valid_hours():
         assert entry.hours % Decimal("0.25") == 0
     assert ReportingPeriod.objects.filter(locked_at__isnull=False).exists()
     assert PeriodConfirmation.objects.exists()
+
+
+def test_the_demo_admin_and_member_have_hours_and_a_confirmed_past_period():
+    from activities.models import HourEntry, PeriodConfirmation
+
+    seed()
+    organisation = Organisation.objects.get(name="Nordlys Battericeller AS")
+    for email in ("admin@nordlys-battericeller.example", "medlem@nordlys-battericeller.example"):
+        assert HourEntry.objects.filter(person__email=email, organisation=organisation).exists()
+    confirmation = PeriodConfirmation.objects.filter(organisation=organisation).first()
+    assert confirmation is not None
+    assert confirmation.period.locked_at is not None
+    assert confirmation.confirmed_by.email == "admin@nordlys-battericeller.example"
+    counts = HourEntry.objects.count()
+    seed()
+    assert HourEntry.objects.count() == counts
+
+
+def test_the_demo_hours_are_the_same_on_every_fresh_seed():
+    from activities.models import HourEntry
+
+    def hours():
+        return sorted(
+            HourEntry.objects.values_list("organisation__name", "person__email", "date", "hours")
+        )
+
+    seed()
+    first = hours()
+    HourEntry.objects.all().delete()
+    seed()
+    assert hours() == first
