@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "portal.middleware.AuditlogMiddleware",
     "portal.middleware.StaffTwoFactorMiddleware",
     "portal.scoping.OrganisationScopeMiddleware",
+    # A lost database connection in a view: a clean 503 page, not a 500 (portal/db_errors.py).
+    "portal.db_errors.DatabaseUnavailableMiddleware",
     # Last, after the CSRF check: one run of a view per one-time submission token.
     "portal.submission.SubmissionTokenMiddleware",
 ]
@@ -117,7 +119,9 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A persistent connection is checked before a request reuses it, so the first request after
+    # a PostgreSQL restart gets a fresh connection instead of an error.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery (Redis when REDIS_URL is set) -----------------------------------------
@@ -125,9 +129,16 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, served from process memory while Redis does not answer (portal/cache.py):
+            # sign-in's rate limits keep working, per process, during an outage.
+            "BACKEND": "portal.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+                "retry_seconds": env.float("CACHE_RETRY_SECONDS", default=5.0),
+            },
         }
     }
 else:

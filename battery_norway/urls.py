@@ -18,3 +18,6 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("billing.urls")),
 ]
+
+# A database lost while a middleware reads the session or user gets the 503 page, not the 500.
+handler500 = "portal.db_errors.server_error"

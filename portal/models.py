@@ -136,3 +136,24 @@ class SubmissionClaim(models.Model):
 
     def __str__(self):
         return f"{self.path} ({self.claimed_at:%Y-%m-%d %H:%M})"
+
+
+class PendingTask(models.Model):
+    """A Celery task recorded in the transaction that queued it; written only by ``portal.queue``.
+
+    The row commits with the write that wants the work done, so a broker that is down when the
+    request ends loses nothing: the periodic dispatcher (and the worker's start) sends the rows
+    the request could not, and deletes each once it is sent.
+    """
+
+    task = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pending task")
+        verbose_name_plural = _("pending tasks")
+        indexes = [models.Index(fields=["created_at"], name="pending_task_created")]
+
+    def __str__(self):
+        return f"{self.task} ({self.created_at:%Y-%m-%d %H:%M:%S})"

@@ -35,3 +35,10 @@ def purge_submission_claims() -> int:
     from portal import submission  # noqa: PLC0415 -- leaf: services import tasks
 
     return submission.submission_claims_purge()
+
+
+@shared_task(name="portal.dispatch_pending_tasks")
+def dispatch_pending_tasks() -> int:
+    from portal import queue  # noqa: PLC0415 -- leaf: services import tasks
+
+    return queue.pending_tasks_dispatch()

@@ -54,3 +54,17 @@ def test_deploy_checks_are_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(("max_age", "checked"), [("60", "True"), ("0", "False")])
+def test_persistent_database_connections_are_health_checked(max_age, checked):
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['CONN_HEALTH_CHECKS'])",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/not_opened",
+        CONN_MAX_AGE=max_age,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == checked
