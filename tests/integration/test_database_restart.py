@@ -80,7 +80,7 @@ def test_request_whose_connection_is_cut_in_flight_gets_503_and_the_next_gets_20
     [(status, headers, body)] = answers
     assert status == 503
     assert headers["Retry-After"] == "30"
-    assert "The portal is briefly unavailable" in body
+    assert "Portalen er utilgjengelig en kort stund" in body
     assert "Traceback" not in body
     assert _get(url)[0] == 200
 

@@ -18,7 +18,7 @@ def test_a_lost_connection_in_a_view_gets_the_503_page(settings, path):
     content = response.content.decode()
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
-    assert "The portal is briefly unavailable" in content
+    assert "Portalen er utilgjengelig en kort stund" in content
     assert "Traceback" not in content
     assert "terminating connection" not in content
 
@@ -51,7 +51,7 @@ def test_a_page_while_the_database_is_unreachable_gets_the_503_page(unreachable_
 
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
-    assert "The portal is briefly unavailable" in response.content.decode()
+    assert "Portalen er utilgjengelig en kort stund" in response.content.decode()
 
 
 def test_a_signed_in_page_while_the_database_is_unreachable_gets_the_503_page(
@@ -65,7 +65,7 @@ def test_a_signed_in_page_while_the_database_is_unreachable_gets_the_503_page(
 
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
-    assert "The portal is briefly unavailable" in response.content.decode()
+    assert "Portalen er utilgjengelig en kort stund" in response.content.decode()
 
 
 def test_the_500_handler_outside_a_database_error_gives_the_500_page():
