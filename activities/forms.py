@@ -15,8 +15,8 @@ from activities.filters import date_input
 from activities.models import Activity, DecisionOutcome, HourEntry
 from activities.services.hours import WeekCell
 from activities.validators import validate_activity_dates
-from members.forms import PortalForm, PortalModelForm
 from members.models import CompetenceArea, User, ValueChainSegment
+from portal.forms import PortalForm, PortalModelForm
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MIN_YEAR, MAX_YEAR = 2000, 2100

@@ -5,8 +5,8 @@ from django.utils import dates, timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import FeeSchedule
-from members.forms import PortalForm
 from members.models import Organisation
+from portal.forms import PortalForm
 
 
 def fee_year_field(**kwargs) -> forms.TypedChoiceField:
