@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "billing",
+    "meetings",
 ]
 
 MIDDLEWARE = [

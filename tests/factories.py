@@ -8,6 +8,7 @@ from stdnum.no import orgnr
 
 from activities.models import ActivityKind, ActivityStatus
 from billing.models import FeeSchedule, Payment, PaymentSource
+from meetings import models as meeting_models
 from members import models
 from portal.models import EmailStatus, Job, JobStatus, OutboundEmail
 
@@ -248,3 +249,50 @@ class JobFactory(factory.django.DjangoModelFactory):
     started_by = factory.SubFactory(UserFactory, is_staff=True)
     status = JobStatus.RUNNING
     total = 4
+
+
+# Annual meetings -------------------------------------------------------------------------------
+
+
+class AnnualMeetingFactory(factory.django.DjangoModelFactory):
+    """A live meeting on 2027-03-10 at 17:00 (Oslo), record date 2027-02-01, in draft."""
+
+    class Meta:
+        model = meeting_models.AnnualMeeting
+        django_get_or_create = ("year",)
+
+    year = 2027
+    starts_at = factory.LazyFunction(
+        lambda: timezone.make_aware(datetime.datetime(2027, 3, 10, 17, 0))
+    )
+    place = "Eyde-huset, Arendal"
+    record_date = datetime.date(2027, 2, 1)
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = meeting_models.AgendaItem
+
+    meeting = factory.SubFactory(AnnualMeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    kind = meeting_models.ItemKind.DECISION
+    title = factory.Sequence(lambda n: f"Sak {n + 1}")
+
+
+class PollFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = meeting_models.Poll
+
+    item = factory.SubFactory(AgendaItemFactory)
+
+
+class RepresentativeFactory(factory.django.DjangoModelFactory):
+    """A representative named by the organisation's admin (who is the representative here)."""
+
+    class Meta:
+        model = meeting_models.Representative
+
+    meeting = factory.SubFactory(AnnualMeetingFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.LazyAttribute(lambda o: member_of(o.organisation, role=models.Role.ADMIN))
+    named_by = factory.SelfAttribute("user")

@@ -1,0 +1,63 @@
+from meetings.models.agenda import (
+    AgendaItem,
+    Ballot,
+    Candidate,
+    Choice,
+    ItemKind,
+    MajorityRule,
+    Participation,
+    Poll,
+    PollStatus,
+)
+from meetings.models.meeting import (
+    AnnualMeeting,
+    MeetingDocument,
+    MeetingMode,
+    MeetingStatus,
+    Proposal,
+    ProposalStatus,
+    QuorumRule,
+)
+from meetings.models.minutes import EventKind, MeetingEvent, Minutes, MinutesApproval
+from meetings.models.representation import (
+    MeetingOfficer,
+    NoticeRecipient,
+    OfficerRole,
+    Presence,
+    Proxy,
+    Representative,
+)
+from meetings.models.roll import RollChange, RollEntry, RollReason, Standing
+
+__all__ = [
+    "AgendaItem",
+    "AnnualMeeting",
+    "Ballot",
+    "Candidate",
+    "Choice",
+    "EventKind",
+    "ItemKind",
+    "MajorityRule",
+    "MeetingDocument",
+    "MeetingEvent",
+    "MeetingMode",
+    "MeetingOfficer",
+    "MeetingStatus",
+    "Minutes",
+    "MinutesApproval",
+    "NoticeRecipient",
+    "OfficerRole",
+    "Participation",
+    "Poll",
+    "PollStatus",
+    "Presence",
+    "Proposal",
+    "ProposalStatus",
+    "Proxy",
+    "QuorumRule",
+    "Representative",
+    "RollChange",
+    "RollEntry",
+    "RollReason",
+    "Standing",
+]
