@@ -40,6 +40,10 @@ format: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+	@case "$$DATABASE_URL" in \
+	  postgres://*|postgresql://*) $(BIN)/python -m benchmarks --poll && $(BIN)/python -m benchmarks --faults ;; \
+	  *) echo "Poll and fault benchmarks skipped: they need DATABASE_URL to be PostgreSQL (and redis-server)." ;; \
+	esac
 
 messages: install
 	$(BIN)/python manage.py makemessages -l nb --ignore=.venv --ignore=var --ignore=tests --no-obsolete --add-location=file

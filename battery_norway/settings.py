@@ -153,14 +153,27 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A task whose worker died unacknowledged goes back to the queue after this many seconds; keep
 # it above the longest task (an invoice run) and far above every retry countdown.
+# Short socket timeouts: a hung Redis costs a request that queues work one bounded attempt
+# (portal/queue.py), never a wait without end. Above the worker's 1 s BRPOP poll.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0),
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=3.0),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="portal")
 CELERY_TIMEZONE = "Europe/Oslo"
 # Beat reads its schedule from the database, so staff adjust it in admin without a deploy.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# --- Health (portal/health.py, /healthz) -----------------------------------------------------
+# Each worker writes a heartbeat this often; /healthz is degraded once the newest is this old.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=15.0)
+WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=60)
+# Tasks the broker has refused for this long make /healthz degraded.
+HEALTH_PENDING_TASKS_STALE_SECONDS = env.int("HEALTH_PENDING_TASKS_STALE_SECONDS", default=120)
+# The SMTP probe's timeout, and how long its answer is kept (per process).
+HEALTH_SMTP_TIMEOUT = env.float("HEALTH_SMTP_TIMEOUT", default=2.0)
+HEALTH_SMTP_CACHE_SECONDS = env.float("HEALTH_SMTP_CACHE_SECONDS", default=30.0)
 
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL (smtp://user:pass@host:port) sends for real; without it mail goes to the console

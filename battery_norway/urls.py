@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("activities.urls")),
     path("", include("billing.urls")),
+    path("", include("meetings.urls")),
 ]
 
 # A database lost while a middleware reads the session or user gets the 503 page, not the 500.

@@ -33,6 +33,22 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--workers", type=int, default=0, help="invoice run: Celery worker processes (0: eager)"
     )
+    parser.add_argument(
+        "--poll",
+        action="store_true",
+        help="instead of the pages, time a poll on gunicorn (BENCH_POLL_DATABASE_URL)",
+    )
+    parser.add_argument(
+        "--faults",
+        action="store_true",
+        help="instead of the pages, member load on gunicorn while Redis and the worker fail",
+    )
+    parser.add_argument(
+        "--fault-seconds",
+        type=float,
+        default=120.0,
+        help="faults: length of the load (Redis down for its 10-35 %%, the worker killed twice)",
+    )
     return parser.parse_args()
 
 
@@ -57,6 +73,16 @@ def configure_environment(arguments: argparse.Namespace) -> str:
 
 def main() -> None:
     arguments = parse_arguments()
+    if arguments.faults:
+        from benchmarks import faults
+
+        print(faults.main(fault_seconds=arguments.fault_seconds).report())
+        return
+    if arguments.poll:
+        from benchmarks import poll
+
+        print(poll.main().report())
+        return
     if arguments.invoice_run:
         from django_scopes import scopes_disabled
 

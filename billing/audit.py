@@ -1,4 +1,5 @@
-"""Staff changes to fee schedules, seller details, invoices and payments leave an audit record.
+"""Staff changes to fee schedules, seller details, invoices, payments and credit balances leave
+an audit record.
 
 Number series are left out: the issuing service moves their counters on every document, and
 staff cannot edit them.
@@ -16,5 +17,7 @@ for model in (
     models.Payment,
     models.PaymentReminder,
     models.InvoiceRun,
+    models.CreditBalanceEntry,
+    models.FeeScheduleJoinerRule,
 ):
     auditlog.register(model)

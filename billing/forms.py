@@ -4,7 +4,7 @@ from django import forms
 from django.utils import dates, timezone
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import FeeSchedule
+from billing.models import FeeSchedule, JoinerFee
 from members.models import Organisation
 from portal.forms import PortalForm
 
@@ -33,9 +33,47 @@ class RunYearForm(FeeYearForm):
     year = fee_year_field()
 
 
+JOINER_FEE_PREFIX = "joiner_fee_"
+MAX_JOINER_FIELDS = 10_000
+
+
 class RunConfirmForm(FeeYearForm):
+    """The confirmation of a run, with full fee or pro rata for each member that joined during
+    the year (``joiners`` from the preview; a posted form takes the choices it carries)."""
+
     year = fee_year_field(widget=forms.HiddenInput)
     fingerprint = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, joiners=(), joiner_fee: str = JoinerFee.FULL, **kwargs):
+        super().__init__(*args, **kwargs)
+        for joiner in joiners:
+            self._add_joiner_field(joiner.organisation.pk, label=joiner.organisation.name)
+            self.fields[self.joiner_field_name(joiner.organisation.pk)].initial = joiner_fee
+        if self.is_bound:
+            posted = [key for key in self.data if key.startswith(JOINER_FEE_PREFIX)]
+            for key in posted[:MAX_JOINER_FIELDS]:
+                suffix = key.removeprefix(JOINER_FEE_PREFIX)
+                if suffix.isascii() and suffix.isdigit() and len(suffix) <= 12:
+                    self._add_joiner_field(int(suffix), label=suffix)
+
+    @staticmethod
+    def joiner_field_name(organisation_id: int) -> str:
+        return f"{JOINER_FEE_PREFIX}{organisation_id}"
+
+    def _add_joiner_field(self, organisation_id: int, *, label: str) -> None:
+        name = self.joiner_field_name(organisation_id)
+        if name not in self.fields:
+            self.fields[name] = forms.ChoiceField(
+                label=label, choices=JoinerFee.choices, widget=forms.RadioSelect
+            )
+
+    def joiner_fees(self) -> dict[int, str]:
+        """Staff's choice per organisation id, for ``runs.invoice_run_start``."""
+        return {
+            int(name.removeprefix(JOINER_FEE_PREFIX)): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(JOINER_FEE_PREFIX)
+        }
 
 
 MONTH_CHOICES = [("", _("Whole year"))] + [

@@ -49,8 +49,22 @@ class Seller(models.Model):
         return self.name
 
 
+class VatTreatment(models.TextChoices):
+    """The VAT categories of EN 16931 (UNCL5305) a fee can fall under."""
+
+    STANDARD = "S", _("Standard rate")
+    ZERO_RATED = "Z", _("Zero-rated (0 %)")
+    EXEMPT = "E", _("Exempt from VAT")
+    OUTSIDE = "O", _("Outside the scope of VAT (seller not registered for VAT)")
+
+
 class FeeSchedule(models.Model):
-    """The board's fee schedule for a year. Frozen once invoices exist for that year."""
+    """The board's fee schedule for a year. Frozen once invoices exist for that year.
+
+    ``vat_treatment`` says which VAT applies to its fees: the standard rate (``vat_rate``),
+    zero-rated, exempt (with the reason printed on the invoice) or outside VAT. Only the
+    standard rate charges VAT; ``clean`` sets the rate of the others to 0.
+    """
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     vat_rate = models.DecimalField(
@@ -59,6 +73,18 @@ class FeeSchedule(models.Model):
         decimal_places=2,
         default=Decimal(25),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    vat_treatment = models.CharField(
+        _("VAT treatment"),
+        max_length=1,
+        choices=VatTreatment.choices,
+        default=VatTreatment.STANDARD,
+    )
+    vat_exemption_reason = models.CharField(
+        _("VAT exemption reason"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed on exempt invoices, e.g. the section of the VAT Act that applies."),
     )
     days_to_due = models.PositiveSmallIntegerField(_("days to due date"), default=30)
     decided_on = models.DateField(_("decided by the board on"), null=True, blank=True)
@@ -81,6 +107,16 @@ class FeeSchedule(models.Model):
 
     def clean(self):
         _refuse_if_frozen(self._stored_year())
+        if self.vat_treatment != VatTreatment.STANDARD:
+            self.vat_rate = Decimal(0)
+        elif self.vat_rate is not None and self.vat_rate <= 0:
+            raise ValidationError(
+                {"vat_rate": _("The standard rate is above 0 %; choose zero-rated for 0 %.")}
+            )
+        if self.vat_treatment == VatTreatment.EXEMPT and not self.vat_exemption_reason.strip():
+            raise ValidationError(
+                {"vat_exemption_reason": _("Say why the fees are exempt from VAT.")}
+            )
 
     @property
     def is_frozen(self) -> bool:
@@ -181,6 +217,14 @@ class InvoiceStatus(models.TextChoices):
     CREDITED = "credited", _("Credited")
 
 
+class CreditSettlement(models.TextChoices):
+    """What became of a credit on an invoice that had payments (``Balance.settlement``)."""
+
+    NONE = "", _("Nothing paid: the credit lowers the amount to pay")
+    SET_OFF = "set_off", _("Set off against the amount left to pay")
+    REFUND = "refund", _("Paid already: to be refunded or set off against the next invoice")
+
+
 class ImmutableDocumentError(Exception):
     pass
 
@@ -212,10 +256,25 @@ class Invoice(models.Model):
     amount_excl_vat = models.DecimalField(_("amount excl. VAT"), max_digits=12, decimal_places=2)
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
     vat_amount = models.DecimalField(_("VAT"), max_digits=12, decimal_places=2)
+    vat_category = models.CharField(
+        _("VAT category"),
+        max_length=1,
+        choices=VatTreatment.choices,
+        default=VatTreatment.STANDARD,
+    )
+    vat_exemption_reason = models.CharField(_("VAT exemption reason"), max_length=200, blank=True)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    # A credit note: the part of its total the buyer had paid already when it was issued,
+    # refunded or set off against the next invoice.
+    already_paid = models.DecimalField(
+        _("already paid"), max_digits=12, decimal_places=2, default=Decimal(0)
+    )
     kid = models.CharField(_("KID"), max_length=25, blank=True)
     buyer_reference = models.CharField(_("buyer reference"), max_length=100)
     note = models.TextField(_("note"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     seller_name = models.CharField(max_length=200)
     seller_organisation_number = models.CharField(max_length=9)
@@ -395,3 +454,118 @@ class InvoiceRun(models.Model):
 
     def __str__(self):
         return f"{self.year} #{self.pk}"
+
+
+# --- Appended for fee runs and overpayments -------------------------------------------------
+
+
+class JoinerFee(models.TextChoices):
+    FULL = "full", _("Full fee")
+    PRO_RATA = "pro_rata", _("Pro rata by month")
+
+
+class FeeScheduleJoinerRule(models.Model):
+    """What the schedule of a year charges a member that joined during that year: the default
+    of an invoice run, which staff may change per organisation and run. No row: the full fee."""
+
+    schedule = models.OneToOneField(
+        FeeSchedule, on_delete=models.CASCADE, related_name="joiner_rule"
+    )
+    fee = models.CharField(
+        _("members joining during the year pay"),
+        max_length=10,
+        choices=JoinerFee.choices,
+        default=JoinerFee.FULL,
+    )
+
+    class Meta:
+        verbose_name = _("fee for members joining during the year")
+        verbose_name_plural = _("fees for members joining during the year")
+
+    def __str__(self):
+        return f"{self.schedule}: {self.get_fee_display()}"
+
+
+class CreditBalanceEntry(models.Model):
+    """One movement of an organisation's credit balance; the balance is their sum.
+
+    A surplus paid in is positive (``payment`` is the payment that settled the invoice, or none
+    when the invoice had nothing left: then the bank's reference is kept here). A refund or a
+    set-off against an invoice is negative (``set_off_invoice`` with the ``payment`` it made
+    there, or ``refunded_at``). Written only by ``billing.services.credit_balance``; never
+    changed or deleted.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="credit_balance_entries",
+    )
+    amount = models.DecimalField(_("amount (NOK)"), max_digits=12, decimal_places=2)
+    entry_date = models.DateField(_("date"))
+    payment = models.ForeignKey(
+        Payment,
+        verbose_name=_("payment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_balance_entries",
+    )
+    set_off_invoice = models.ForeignKey(
+        Invoice,
+        verbose_name=_("set off against invoice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_set_offs",
+    )
+    refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
+    kid = models.CharField(_("KID"), max_length=25, blank=True)
+    bank_reference = models.CharField(
+        _("bank reference"), max_length=100, null=True, blank=True, unique=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    # Organisation-private: reachable only inside an organisation scope (portal/scoping.py).
+    objects = ScopedManager(organisation="organisation")
+
+    class Meta:
+        verbose_name = _("credit balance entry")
+        verbose_name_plural = _("credit balance entries")
+        ordering = ["-entry_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(amount=0),
+                name="credit_balance_entry_not_zero",
+                violation_error_message=_("A credit balance entry has an amount other than 0."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0)
+                | Q(set_off_invoice__isnull=False, refunded_at__isnull=True)
+                | Q(set_off_invoice__isnull=True, refunded_at__isnull=False),
+                name="credit_balance_use_is_a_refund_or_a_set_off",
+                violation_error_message=_(
+                    "A use of a credit balance is either a refund or a set-off against an invoice."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.amount} · {self.entry_date}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableDocumentError("A credit balance entry never changes.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableDocumentError("A credit balance entry is never deleted.")

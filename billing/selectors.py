@@ -11,7 +11,14 @@ from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from billing.models import DocumentKind, FeeSchedule, Invoice, InvoiceStatus, Payment
+from billing.models import (
+    CreditSettlement,
+    DocumentKind,
+    FeeSchedule,
+    Invoice,
+    InvoiceStatus,
+    Payment,
+)
 from members.models import CompanyGroup, Membership, MembershipStatus, Organisation
 
 ZERO = Decimal(0)
@@ -49,6 +56,22 @@ class Balance:
     @property
     def left_to_pay(self) -> Decimal:
         return max(self.to_pay - self.paid, ZERO)
+
+    @property
+    def overpaid(self) -> Decimal:
+        """Paid beyond what the invoice asks after its credit notes: owed back to the buyer."""
+        return max(self.paid - self.to_pay, ZERO)
+
+    @property
+    def settlement(self) -> CreditSettlement:
+        """What became of the credited amount: nothing was paid (it lowers the amount to pay),
+        it was set off against what was left to pay, or it had been paid and is refunded or
+        set off against the next invoice (``overpaid`` says how much)."""
+        if not self.credited_total or not self.paid:
+            return CreditSettlement.NONE
+        if self.overpaid:
+            return CreditSettlement.REFUND
+        return CreditSettlement.SET_OFF
 
 
 def with_balance(invoices: QuerySet) -> QuerySet:

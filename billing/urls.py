@@ -11,6 +11,7 @@ urlpatterns = [
     path(f"{staff}runs/", runs.RunListView.as_view(), name="runs"),
     path(f"{staff}runs/preview/", runs.RunPreviewView.as_view(), name="run_preview"),
     path(f"{staff}runs/confirm/", runs.RunConfirmView.as_view(), name="run_confirm"),
+    path(f"{staff}runs/<int:pk>/", runs.RunDetailView.as_view(), name="run_detail"),
     path(f"{staff}invoices/", staff_invoices.StaffInvoiceListView.as_view(), name="staff_invoices"),
     path(
         f"{staff}invoices/new/", staff_invoices.InvoiceCreateView.as_view(), name="invoice_create"

@@ -17,8 +17,8 @@ from members.models import (
     User,
     ValueChainSegment,
 )
-from members.services import PROFILE_FIELDS
-from members.validators import normalise_organisation_number
+from members.services import PROFILE_FIELDS, organisation_is_billable
+from members.validators import NORWAY, normalise_organisation_number, validate_invoice_data
 from portal.forms import PortalForm, PortalModelForm, portal_formfield
 
 
@@ -31,7 +31,52 @@ def segment_choices_field() -> forms.ModelMultipleChoiceField:
     )
 
 
-class ApplicationForm(PortalModelForm):
+class InvoiceDataFormMixin:
+    """Checks the invoice data as it is typed (``members.validators.validate_invoice_data``);
+    the service checks it again. ``invoice_data_billable`` says whether the address and invoice
+    e-mail are required."""
+
+    cleaned_data: dict
+
+    # Fields with a default that a form posted without them keeps (Norway, Norwegian).
+    DEFAULTED_FIELDS = ("country", "invoice_language")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.DEFAULTED_FIELDS:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def invoice_data_billable(self) -> bool:
+        return False
+
+    def _defaulted(self, name: str) -> str:
+        return self.cleaned_data.get(name) or Organisation._meta.get_field(name).default
+
+    def clean_country(self) -> str:
+        return self._defaulted("country").strip().upper()
+
+    def clean_invoice_language(self) -> str:
+        return self._defaulted("invoice_language")
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {
+            name: cleaned.get(name) or ""
+            for name in ("street_address", "postal_code", "city", "invoice_email")
+        }
+        values["country"] = cleaned.get("country", NORWAY)
+        try:
+            validate_invoice_data(**values, billable=self.invoice_data_billable())
+        except ValidationError as error:
+            for name, messages in error.error_dict.items():
+                # A field that failed its own checks already says what is wrong with it.
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, messages)
+        return cleaned
+
+
+class ApplicationForm(InvoiceDataFormMixin, PortalModelForm):
     # Wider than the nine stored digits so "912 345 678" is accepted and normalised.
     organisation_number = forms.CharField(
         label=_("Organisation number"),
@@ -72,13 +117,19 @@ class ApplicationForm(PortalModelForm):
     def clean_organisation_number(self) -> str:
         return normalise_organisation_number(self.cleaned_data["organisation_number"])
 
+    def invoice_data_billable(self) -> bool:
+        return True  # an approved applicant is invoiced for the fee
+
     def service_arguments(self) -> dict:
         """Keyword arguments for ``services.application_submit``."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class OrganisationProfileForm(PortalModelForm):
+class OrganisationProfileForm(InvoiceDataFormMixin, PortalModelForm):
     segments = segment_choices_field()
+
+    def invoice_data_billable(self) -> bool:
+        return organisation_is_billable(self.instance)
 
     class Meta:
         model = Organisation

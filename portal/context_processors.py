@@ -44,6 +44,8 @@ def nav_items(user, organisations) -> list[NavItem]:
             NavItem(_("Competence"), reverse("members:competence")),
             NavItem(_("Activities"), reverse("activities:list")),
         ]
+    if rules.allowed(user, "meetings.view_meeting"):
+        items.append(NavItem(_("Annual meeting"), reverse("meetings:list")))
     is_staff = rules.allowed(user, "portal.staff")
     if one is not None:
         items.append(NavItem(_("Hours"), reverse("activities:hour_list", args=[one.pk])))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, View
 
-from portal.jobs import job_kind_label
+from portal.jobs import job_kind_label, job_waits_for_queue
 from portal.models import Job, JobStatus
 from portal.permissions import PermissionRequiredMixin
 
@@ -31,7 +31,9 @@ def is_finished(job: Job) -> bool:
     return job.status in (JobStatus.DONE, JobStatus.FAILED)
 
 
-def steps_text(job: Job) -> str:
+def steps_text(job: Job, *, waiting: bool = False) -> str:
+    if waiting:
+        return gettext("Waiting for the task queue; it starts as soon as the queue is back.")
     if job.total:
         return gettext("%(done)s of %(total)s done") % {"done": job.done, "total": job.total}
     return "" if is_finished(job) else gettext("Starting…")
@@ -65,10 +67,12 @@ class JobDetailView(JobMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         job = self.object
+        waiting = job_waits_for_queue(job)
         return super().get_context_data(
             title=job_title(job),
             finished=is_finished(job),
-            steps_text=steps_text(job),
+            waiting=waiting,
+            steps_text=steps_text(job, waiting=waiting),
             download_url=download_url(job),
             refresh_seconds=REFRESH_SECONDS,
             **kwargs,
@@ -79,6 +83,7 @@ class JobDetailView(JobMixin, DetailView):
 class JobStatusView(JobMixin, View):
     def get(self, request, *args, **kwargs):
         job = self.get_job()
+        waiting = job_waits_for_queue(job)
         return JsonResponse(
             {
                 "status": job.status,
@@ -86,7 +91,8 @@ class JobStatusView(JobMixin, View):
                 "done": job.done,
                 "total": job.total,
                 "percent": min(job.percent, 100),
-                "steps_text": steps_text(job),
+                "steps_text": steps_text(job, waiting=waiting),
+                "waiting": waiting,
                 "finished": is_finished(job),
                 "download_url": download_url(job),
             }

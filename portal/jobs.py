@@ -4,7 +4,10 @@ Each app names its kinds of job in its ``AppConfig.ready()`` with ``register_job
 progress page can title a job of any kind without importing the app's views.
 """
 
+import sys
+
 from django.core.files.base import ContentFile
+from django.db import InterfaceError, OperationalError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -22,6 +25,12 @@ def register_job_kind(kind: str, label: Promise | str) -> None:
 
 def job_kind_label(kind: str) -> Promise | str:
     return _job_kinds.get(kind, _("Background job"))
+
+
+def job_waits_for_queue(job: Job) -> bool:
+    """Whether the job cannot start yet because the broker refused its task: the task is still a
+    ``PendingTask`` row (``portal.queue``), which the dispatcher sends once the broker is back."""
+    return job.status == JobStatus.PENDING and job.pending_tasks.exists()
 
 
 def job_create(*, kind: str, started_by, total: int = 0, params: dict | None = None) -> Job:
@@ -54,6 +63,13 @@ def job_finish(
 
 
 def job_fail(*, job_id: int, message: str) -> None:
+    """Mark the job failed, so its page stops waiting; called from a job's ``except`` clause.
+
+    Not while a lost database connection is being handled: the task retries on a new connection
+    (``portal.scoping.ScopesDisabledTask``) and the retry must find the job still unfinished.
+    """
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.FAILED, message=message, finished_at=timezone.now()
     )

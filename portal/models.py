@@ -149,6 +149,15 @@ class PendingTask(models.Model):
     task = models.CharField(_("task"), max_length=200)
     kwargs = models.JSONField(_("arguments"), default=dict)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The job this task runs, so its progress page can say it waits for the task queue.
+    job = models.ForeignKey(
+        Job,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pending_tasks",
+        verbose_name=_("job"),
+    )
 
     class Meta:
         verbose_name = _("pending task")
@@ -157,3 +166,21 @@ class PendingTask(models.Model):
 
     def __str__(self):
         return f"{self.task} ({self.created_at:%Y-%m-%d %H:%M:%S})"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one Celery worker; written only by ``portal.health``.
+
+    Each worker process writes its row every ``WORKER_HEARTBEAT_SECONDS``; /healthz reports the
+    portal degraded when the newest row is older than ``WORKER_HEARTBEAT_STALE_SECONDS``.
+    """
+
+    worker = models.CharField(_("worker"), max_length=200, unique=True)
+    beat_at = models.DateTimeField(_("last heartbeat"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return f"{self.worker} ({self.beat_at:%Y-%m-%d %H:%M:%S})"

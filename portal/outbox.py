@@ -132,7 +132,16 @@ def email_deliver(*, email: OutboundEmail) -> None:
     except smtplib.SMTPServerDisconnected as error:
         _record_failure(email, error, transient=True)
         raise TransientEmailError(str(error)) from error
-    except smtplib.SMTPException as error:  # refused recipients and the like: retrying won't help
+    except smtplib.SMTPRecipientsRefused as error:
+        # "451 try again later" for every recipient (greylisting, a full mailbox) is worth a
+        # retry; a 5xx for any of them is not.
+        codes = [code for code, _message in error.recipients.values()]
+        transient = bool(codes) and all(400 <= code < 500 for code in codes)
+        _record_failure(email, error, transient=transient)
+        if transient:
+            raise TransientEmailError(str(error)) from error
+        return
+    except smtplib.SMTPException as error:  # anything else refused: retrying won't help
         _record_failure(email, error, transient=False)
         return
     except OSError as error:  # no connection to the mail server

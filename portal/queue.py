@@ -7,7 +7,12 @@ hand-written ``transaction.on_commit(lambda: task.delay(...))``.
 A broker that is down must not turn a committed write into an error page, nor lose its work:
 the task is first recorded as a ``PendingTask`` row in the caller's transaction, sent after the
 commit, and the row deleted once the broker took it. What the broker refused waits in the row
-until ``pending_tasks_dispatch`` (every minute, and at the worker's start) sends it.
+until ``pending_tasks_dispatch`` (every minute, and at the worker's start) sends it. The send
+after the commit is tried once, without Celery's publish retry and with short socket timeouts:
+the row is the retry, and a request should not wait for a broker that refuses it.
+
+A row that belongs to a ``Job`` (``for_job``, or a ``job_id`` argument) links to it, so the job's
+progress page can say it waits for the task queue instead of showing no progress.
 """
 
 import datetime
@@ -18,7 +23,7 @@ from celery import Task, current_app
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import PendingTask
+from portal.models import Job, PendingTask
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +32,7 @@ DISPATCH_AFTER = datetime.timedelta(seconds=10)
 DISPATCH_BATCH = 500
 
 
-def enqueue_after_commit(task: Task, /, **kwargs) -> None:
+def enqueue_after_commit(task: Task, /, *, for_job: Job | None = None, **kwargs) -> None:
     """Send ``task`` with the keyword arguments ``kwargs`` once the current transaction commits.
 
     Rolled back: never sent. Outside any transaction (autocommit): sent at once. The arguments
@@ -36,11 +41,14 @@ def enqueue_after_commit(task: Task, /, **kwargs) -> None:
     before. Otherwise a ``PendingTask`` row is written inside the caller's transaction and the
     send after the commit never raises: a broker error is logged and the row waits for the
     dispatcher. ``kwargs`` must be JSON (primitive ids), as every task takes.
+
+    ``for_job`` is the job the task runs; without it a ``job_id`` argument names the job.
     """
     if task.app.conf.task_always_eager:
         transaction.on_commit(partial(task.delay, **kwargs))
         return
-    pending = PendingTask.objects.create(task=task.name, kwargs=kwargs)
+    job_id = for_job.pk if for_job is not None else kwargs.get("job_id")
+    pending = PendingTask.objects.create(task=task.name, kwargs=kwargs, job_id=job_id)
     transaction.on_commit(partial(_pending_task_send, pending_id=pending.pk))
 
 
@@ -70,13 +78,20 @@ def _pending_task_send(*, pending_id: int) -> None:
         )
 
 
+# One attempt to publish, no retry: Celery's default retry policy holds the request ~0.7 s per
+# task while the broker refuses, for nothing the row does not already do. (``retry=False``
+# would be slower still: kombu then retries the connection itself for its connect timeout.)
+# CELERY_BROKER_TRANSPORT_OPTIONS bound each attempt by short socket timeouts.
+PUBLISH_ONCE = {"retry": True, "retry_policy": {"max_retries": 0}}
+
+
 def _send(pending: PendingTask) -> None:
     app = current_app
     task = app.tasks.get(pending.task)
     if task is None:
-        app.send_task(pending.task, kwargs=pending.kwargs)
+        app.send_task(pending.task, kwargs=pending.kwargs, **PUBLISH_ONCE)
     else:
-        task.apply_async(kwargs=pending.kwargs)
+        task.apply_async(kwargs=pending.kwargs, **PUBLISH_ONCE)
 
 
 def pending_tasks_dispatch(*, older_than: datetime.timedelta = DISPATCH_AFTER) -> int:

@@ -187,6 +187,11 @@ PERMISSIONS = {
     "activities.view_activity": (can_see_member_pages & is_activity_listed)
     | is_steering
     | is_activity_of_own_organisation,
+    # the annual meeting's pages: notice, agenda, roll, live polls, minutes (members-only)
+    "meetings.view_meeting": can_see_member_pages,
+    # naming the representative, giving a proxy, sending a proposal (object: Organisation);
+    # whether the organisation may vote is the meeting services' rule
+    "meetings.represent_organisation": is_organisation_admin,
 }
 
 for _name, _predicate in PERMISSIONS.items():

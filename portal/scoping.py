@@ -10,7 +10,10 @@ Celery tasks (``ScopesDisabledTask``), ``seed_demo``, and the few network-wide r
 commented where they are.
 """
 
+import logging
+
 from celery import Task
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
@@ -30,9 +33,39 @@ class OrganisationScopeMiddleware:
             return self.get_response(request)
 
 
+logger = logging.getLogger(__name__)
+
+
 class ScopesDisabledTask(Task):
-    """Celery tasks work across organisations (runs, reminders, sending) and re-fetch by id."""
+    """Celery tasks work across organisations (runs, reminders, sending) and re-fetch by id.
+
+    A task whose database connection is lost (PostgreSQL restarted, the backend terminated) is
+    retried with backoff on a fresh connection instead of failing: every task is idempotent and
+    re-fetches by id, so running it again completes what the lost attempt left.
+    """
+
+    db_retry_max = 5
+    db_retry_backoff = 1  # seconds, doubled each time
+    db_retry_backoff_max = 60
 
     def __call__(self, *args, **kwargs):
         with scopes_disabled():
-            return super().__call__(*args, **kwargs)
+            try:
+                return super().__call__(*args, **kwargs)
+            except (OperationalError, InterfaceError) as error:
+                if self.request.is_eager:  # the caller's own connection: its error to handle
+                    raise
+                raise self._retry_on_a_new_connection(error) from error
+
+    def _retry_on_a_new_connection(self, error: Exception) -> Exception:
+        close_old_connections()  # drops the broken connection; the retry opens a new one
+        retries = self.request.retries
+        countdown = min(self.db_retry_backoff * 2**retries, self.db_retry_backoff_max)
+        logger.warning(
+            "Task %s lost its database connection (%s); retry %d in %s s.",
+            self.name,
+            error.__class__.__name__,
+            retries + 1,
+            countdown,
+        )
+        return self.retry(exc=error, countdown=countdown, max_retries=self.db_retry_max)

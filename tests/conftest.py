@@ -31,9 +31,17 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 SEEDING_MIGRATIONS = {
-    # a model whose rows a data migration seeds -> that migration
-    "members.ValueChainSegment": "members.migrations.0002_seed_reference_data",
-    "billing.NumberSeries": "billing.migrations.0002_series_and_seller",
+    # a model whose rows data migrations seed -> (migration, function) that seed them
+    "members.ValueChainSegment": [("members.migrations.0002_seed_reference_data", "create")],
+    "billing.NumberSeries": [("billing.migrations.0002_series_and_seller", "create")],
+    "django_celery_beat.PeriodicTask": [
+        ("portal.migrations.0002_periodic_tasks", "create"),
+        ("portal.migrations.0003_submission_claims", "schedule_purge"),
+        ("portal.migrations.0005_pending_tasks", "schedule_dispatch"),
+        ("billing.migrations.0003_payment_reminder_task", "create"),
+        ("billing.migrations.0004_invoice_sent_status_task", "create"),
+        ("meetings.migrations.0002_close_due_polls_task", "create"),
+    ],
 }
 
 
@@ -42,11 +50,16 @@ def _reference_data(request):
     """Rows seeded by data migrations, put back after a transactional test flushed them."""
     if "django_db_setup" not in request.fixturenames:
         return
+    restore_reference_data()
+
+
+def restore_reference_data() -> None:
     from django.apps import apps
 
-    for label, migration in SEEDING_MIGRATIONS.items():
+    for label, seeds in SEEDING_MIGRATIONS.items():
         if not apps.get_model(label).objects.exists():
-            importlib.import_module(migration).create(apps, None)
+            for migration, function in seeds:
+                getattr(importlib.import_module(migration), function)(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 
 def logged_in(user) -> Client:
@@ -38,3 +40,10 @@ def messages_of(response) -> list[str]:
 def submission_tokens(response) -> list[str]:
     """The one-time submission tokens of a page's forms, in page order."""
     return re.findall(r'name="submission_token" value="([^"]+)"', response.content.decode())
+
+
+def in_norwegian(message: str) -> str:
+    """``message`` as the Norwegian catalogue has it (itself until it is translated): for mail
+    and documents, which are written in the recipient's or the document's language."""
+    with translation.override("nb"):
+        return gettext(message)

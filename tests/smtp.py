@@ -32,13 +32,15 @@ class ReceivedMail(NamedTuple):
 class Inbox:
     """The aiosmtpd handler: keeps every accepted message.
 
-    ``refuse`` makes it answer 550 for those addresses; ``pause`` makes it wait before accepting
+    ``refuse`` makes it answer 550 for those addresses, ``defer`` 451 (try again later);
+    ``pause`` makes it wait before accepting
     each message, so a test can kill a sender in the middle of a delivery.
     """
 
     def __init__(self, pause: float = 0.0):
         self.pause = pause
         self.refuse: set[str] = set()
+        self.defer: set[str] = set()
         self.started = 0
         self.received_mail: list[ReceivedMail] = []
         self._lock = threading.Lock()
@@ -46,6 +48,8 @@ class Inbox:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:
             return "550 5.1.1 No such user here"
+        if address in self.defer:
+            return "451 4.2.0 Mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from billing.admin.fee_grid import FeeGridAdminMixin
 from billing.admin.forms import SellerForm
 from billing.models import FeeAmount, FeeSchedule, Invoice, NumberSeries, Seller
 from portal.admin_audit import AuditlogHistoryAdminMixin
@@ -31,11 +32,20 @@ class FeeAmountInline(admin.TabularInline):
 
 
 @admin.register(FeeSchedule)
-class FeeScheduleAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
-    list_display = ("year", "vat_rate", "days_to_due", "decided_on", "frozen")
-    fields = ("year", "vat_rate", "days_to_due", "decided_on", "frozen")
+class FeeScheduleAdmin(FeeGridAdminMixin, AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    list_display = ("year", "vat_treatment", "vat_rate", "days_to_due", "decided_on", "frozen")
+    fields = (
+        "year",
+        "vat_treatment",
+        "vat_rate",
+        "vat_exemption_reason",
+        "days_to_due",
+        "decided_on",
+        "frozen",
+    )
     readonly_fields = ("frozen",)
-    inlines = (FeeAmountInline,)
+    # The fees are one grid (``FeeGridAdminMixin``); a frozen schedule lists them read-only.
+    frozen_inlines = (FeeAmountInline,)
     show_auditlog_history_link = True
 
     def get_queryset(self, request):

@@ -11,15 +11,14 @@ from billing.models import Payment, Seller
 from billing.services.payments import payment_check
 from portal.forms import PortalForm, PortalModelForm, StrictDecimalField
 
-AMOUNT = {"max_digits": 12, "decimal_places": 2}
-
 
 class RegisterPaymentForm(PortalForm):
     amount = StrictDecimalField(
         label=_("Amount paid (NOK, VAT included)"),
         required=False,
         help_text=_("Leave empty to register what is left to pay on each selected invoice."),
-        **AMOUNT,
+        max_digits=12,
+        decimal_places=2,
     )
     paid_on = forms.DateField(label=_("Paid on"), initial=timezone.localdate)
 
@@ -37,7 +36,8 @@ class CreditForm(PortalForm):
         required=False,
         min_value=0,
         help_text=_("Leave empty to credit everything not yet credited."),
-        **AMOUNT,
+        max_digits=12,
+        decimal_places=2,
     )
 
 

@@ -92,7 +92,7 @@ class InvoiceAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                     ("kind", "document_number", "status"),
                     ("issue_date", "due_date", "sent_at"),
                     ("delivery_start", "delivery_end", "fee_year"),
-                    "credits",
+                    ("credits", "language"),
                     "left_to_pay",
                 )
             },
@@ -114,6 +114,8 @@ class InvoiceAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
             {
                 "fields": (
                     ("currency", "amount_excl_vat", "vat_rate", "vat_amount", "total"),
+                    ("vat_category", "vat_exemption_reason"),
+                    "already_paid",
                     "kid",
                     "note",
                 )
@@ -216,7 +218,10 @@ class InvoiceAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                 reason=data["reason"],
                 amount_excl_vat=data["amount_excl_vat"],
             )
-            return gettext("%(credit_note)s credits %(invoice)s by %(amount)s excl. VAT.") % {
+            return gettext(
+                "%(credit_note)s credits %(invoice)s by %(amount)s excl. VAT; it is sent to the "
+                "buyer by e-mail shortly."
+            ) % {
                 "credit_note": credit_note,
                 "invoice": invoice,
                 "amount": -credit_note.amount_excl_vat,

@@ -1,15 +1,21 @@
 """Payments (registered by hand or from the bank's file), reminders and invoice runs."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
 
 from billing.admin.forms import BankFileForm, PaymentRegisterForm
-from billing.models import InvoiceRun, Payment, PaymentReminder
-from billing.services.payments import bank_file_import, payment_register
+from billing.models import CreditBalanceEntry, InvoiceRun, Payment, PaymentReminder
+from billing.money import CENT
+from billing.services import credit_balance
+from billing.services.payments import bank_file_import, payment_check, payment_register
 from portal.admin_actions import error_text
 from portal.admin_audit import AuditlogHistoryAdminMixin
 from portal.imports import FileRejectedError
@@ -26,11 +32,46 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+# Built with scopes disabled, as its parent: the invoice field's queryset spans organisations.
+with scopes_disabled():
+
+    class PaymentByHandForm(PaymentRegisterForm):
+        """A payment by hand; one larger than what is left needs the box ticked."""
+
+        confirm_overpayment = forms.BooleanField(
+            label=_("Confirm an overpayment"),
+            required=False,
+            help_text=_(
+                "Tick to register more than is left to pay: the surplus is kept as the "
+                "organisation's credit balance, to refund or set off against the next invoice."
+            ),
+        )
+
+        class Meta(PaymentRegisterForm.Meta):
+            fields = ("invoice", "amount", "paid_on", "confirm_overpayment")
+
+        def clean(self):
+            cleaned = super(PaymentRegisterForm, self).clean()
+            invoice = cleaned.get("invoice")
+            if invoice is not None and not self.errors:
+                try:
+                    payment_check(
+                        invoice=invoice,
+                        amount=cleaned.get("amount"),
+                        paid_on=cleaned.get("paid_on"),
+                        today=timezone.localdate(),
+                        confirm_overpayment=cleaned.get("confirm_overpayment", False),
+                    )
+                except ValidationError as error:
+                    self.add_error(None, error)
+            return cleaned
+
+
 @admin.register(Payment)
 class PaymentAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
     """Added through the payment service (this form or the bank file); never edited after."""
 
-    form = PaymentRegisterForm
+    form = PaymentByHandForm
     list_display = (
         "paid_on",
         "invoice",
@@ -54,7 +95,7 @@ class PaymentAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("invoice", "amount", "paid_on")
+            return ("invoice", "amount", "paid_on", "confirm_overpayment")
         return (
             "invoice",
             "amount",
@@ -81,6 +122,7 @@ class PaymentAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
             amount=form.cleaned_data["amount"],
             paid_on=form.cleaned_data["paid_on"],
             registered_by=request.user,
+            confirm_overpayment=form.cleaned_data.get("confirm_overpayment", False),
         )
         obj.pk = payment.pk
 
@@ -139,3 +181,77 @@ class InvoiceRunAdmin(ReadOnlyAdmin):
     list_display = ("year", "started_by", "confirmed_at", "job", "created_at")
     list_filter = ("year",)
     list_select_related = ("started_by", "job")
+
+
+@admin.register(CreditBalanceEntry)
+class CreditBalanceEntryAdmin(ReadOnlyAdmin):
+    """Organisations' credit balances: surpluses paid in, refunds and set-offs, each recorded
+    by a service; staff refund or set off through the actions."""
+
+    list_display = (
+        "entry_date",
+        "organisation",
+        "amount",
+        "balance",
+        "payment",
+        "set_off_invoice",
+        "refunded_at",
+        "recorded_by",
+        "note",
+    )
+    list_filter = ("entry_date",)
+    search_fields = ("organisation__name", "organisation__organisation_number", "kid", "note")
+    list_select_related = ("organisation", "payment__invoice", "set_off_invoice", "recorded_by")
+    actions = ("refund", "set_off")
+
+    def changelist_view(self, request, extra_context=None):
+        self._balances = {
+            row["organisation"]: row["total"].quantize(CENT)
+            for row in CreditBalanceEntry.objects.order_by()
+            .values("organisation")
+            .annotate(total=Sum("amount"))
+        }
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("balance now"))
+    def balance(self, obj):
+        return getattr(self, "_balances", {}).get(obj.organisation_id, "–")
+
+    def has_change_permission(self, request, obj=None):
+        # The actions need it; the entries themselves have no editable field.
+        return obj is None and request.user.has_perm("billing.change_payment")
+
+    def _each_organisation(self, request, queryset, use, done_message):
+        organisations = {entry.organisation for entry in queryset.select_related("organisation")}
+        for organisation in sorted(organisations, key=lambda o: o.name):
+            try:
+                entry = use(organisation=organisation, recorded_by=request.user)
+            except ValidationError as error:
+                self.message_user(request, error_text(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    done_message % {"org": organisation, "amount": -entry.amount},
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description=_("Refund the whole balance"), permissions=["change"])
+    def refund(self, request, queryset):
+        self._each_organisation(
+            request,
+            queryset,
+            credit_balance.credit_balance_refund,
+            gettext("%(amount)s refunded to %(org)s is recorded."),
+        )
+
+    @admin.action(
+        description=_("Set the balance off against the oldest invoice with something to pay"),
+        permissions=["change"],
+    )
+    def set_off(self, request, queryset):
+        self._each_organisation(
+            request,
+            queryset,
+            credit_balance.credit_balance_set_off,
+            gettext("%(amount)s of the credit balance of %(org)s is set off against an invoice."),
+        )

@@ -12,8 +12,8 @@ def create(apps, schema_editor):
         seller.objects.create(
             name="Battery Norway",
             organisation_number="988077917",
-            street_address="Postboks 1",
-            postal_code="4891",
+            street_address="Storgata 12",
+            postal_code="4876",
             city="Grimstad",
             bank_account="86011117947",
             email="faktura@batterynorway.no",

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from billing.models import Invoice, InvoiceLine
+from billing.models import Invoice, InvoiceLine, VatTreatment
 from billing.money import CENT
 
 NAMESPACES = {
@@ -31,6 +31,7 @@ CREDIT_TRANSFER = "30"
 UNIT_EACH = "EA"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
+
 for _prefix, _uri in NAMESPACES.items():
     ET.register_namespace(_prefix, _uri)
 
@@ -46,12 +47,19 @@ class TaxCategory:
 
 
 def tax_category(invoice: Invoice) -> TaxCategory:
-    """S (standard rate) above 0 %, Z (zero rated) at 0 %, O when the seller is outside VAT."""
-    if not invoice.seller_vat_registered:
+    """The document's VAT category as copied at issue, with what the BIS rules want beside it.
+
+    S at its rate; Z and E at 0 %, E with its exemption reason (BR-E-10); O without a rate
+    and with the exemption code and reason (BR-O-05, BR-O-10).
+    """
+    category = invoice.vat_category
+    if category == VatTreatment.OUTSIDE:
         if invoice.vat_amount:
-            raise ValueError("A seller not registered for VAT cannot charge VAT.")
+            raise ValueError("A document outside VAT cannot charge VAT.")
         return TaxCategory("O", None, "VATEX-EU-O", _("Not subject to VAT"))
-    if invoice.vat_rate > 0:
+    if category == VatTreatment.EXEMPT:
+        return TaxCategory("E", Decimal(0), "", invoice.vat_exemption_reason)
+    if category == VatTreatment.STANDARD:
         return TaxCategory("S", invoice.vat_rate)
     return TaxCategory("Z", Decimal(0))
 
@@ -134,7 +142,9 @@ class _Document:
 
     def seller_tax_schemes(self) -> list[tuple[str, str]]:
         invoice, schemes = self.invoice, []
-        if invoice.seller_vat_registered:  # rule NO-R-001
+        # Outside VAT the seller's VAT number is left out (BR-O-02); where it is given, it is
+        # NO + organisation number + MVA (NO-R-001).
+        if invoice.seller_vat_registered and self.category.code != "O":
             schemes.append((f"NO{invoice.seller_organisation_number}MVA", "VAT"))
         if invoice.seller_in_business_register:  # rule NO-R-002
             schemes.append(("Foretaksregisteret", "TAX"))
@@ -179,6 +189,16 @@ class _Document:
             note = _("Credits invoice %(number)s. Nothing is to be paid.") % {
                 "number": invoice.credits.document_number
             }
+            if invoice.already_paid:
+                # The sentence the PDF prints (templates/billing/invoice_pdf.html).
+                note += " " + _(
+                    "Invoice %(number)s had been paid already: %(currency)s %(amount)s is "
+                    "refunded to you or set off against your next invoice."
+                ) % {
+                    "number": invoice.credits.document_number,
+                    "currency": invoice.currency,
+                    "amount": _money(invoice.already_paid),
+                }
         else:
             note = _("Pay by %(date)s to account %(account)s with KID %(kid)s.") % {
                 "date": invoice.due_date.isoformat(),
@@ -229,8 +249,8 @@ class _Document:
 
 
 def render_invoice_ehf(invoice: Invoice, *, language: str | None = None) -> bytes:
-    """The invoice or credit note as EHF XML (UTF-8), its notes in ``language`` (Norwegian)."""
-    with translation.override(language or settings.LANGUAGE_CODE):
+    """The invoice or credit note as EHF XML (UTF-8), its notes in the document's language."""
+    with translation.override(language or invoice.language or settings.LANGUAGE_CODE):
         root = _Document(invoice).build()
     ET.indent(root, space="  ")
     return XML_DECLARATION + ET.tostring(root, encoding="unicode").encode() + b"\n"

@@ -1,11 +1,11 @@
-"""The printable invoice or credit note (WeasyPrint), Norwegian unless told otherwise."""
+"""The printable invoice or credit note (WeasyPrint), in the document's language."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import capfirst
 
-from billing.models import Invoice, InvoiceLine, Seller
+from billing.models import Invoice, InvoiceLine, Seller, VatTreatment
 from billing.money import format_bank_account
 
 # Labels shared with the admin: the fields' own verbose names, already in the catalogue.
@@ -49,15 +49,18 @@ def invoice_pdf_html(invoice: Invoice) -> str:
             "corrected": invoice.credits if invoice.is_credit_note else None,
             "bank_account": format_bank_account(invoice.seller_bank_account),
             "labels": _labels(),
+            "charges_vat": invoice.vat_category != VatTreatment.OUTSIDE,
+            "exempt": invoice.vat_category == VatTreatment.EXEMPT,
             "language": translation.get_language(),
         },
     )
 
 
 def render_invoice_pdf(invoice: Invoice, *, language: str | None = None) -> bytes:
-    """The invoice or credit note as PDF, in ``language`` (the site's default, Norwegian)."""
+    """The invoice or credit note as PDF, in the language it was issued in (``language``
+    overrides it, for a look at another language; the stored document is never re-rendered)."""
     from weasyprint import HTML  # noqa: PLC0415 -- slow to import; only PDF rendering needs it
 
-    with translation.override(language or settings.LANGUAGE_CODE):
+    with translation.override(language or invoice.language or settings.LANGUAGE_CODE):
         html = invoice_pdf_html(invoice)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,6 +1,9 @@
 """Payments on invoices: registered by hand by staff, or imported from the bank's file.
 
-The invoice's status follows every payment (``invoice_refresh_status``).
+The invoice's status follows every payment (``invoice_refresh_status``). A payment larger than
+what is left settles the invoice and keeps the surplus as the organisation's credit balance
+(``billing.services.credit_balance``): by hand only when staff confirm it, from the bank's file
+always, since the money has arrived.
 """
 
 import datetime
@@ -12,10 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import DocumentKind, Invoice, Payment, PaymentSource
+from billing.models import CreditBalanceEntry, DocumentKind, Invoice, Payment, PaymentSource
 from billing.money import CENT
 from billing.selectors import balance_of, with_balance
 from billing.services.bank_file import BankRow, bank_file_read
+from billing.services.credit_balance import credit_balance_add_surplus
 from billing.services.status import invoice_refresh_status
 from members.models import User
 
@@ -26,11 +30,14 @@ def payment_check(
     amount: Decimal | str | None,
     paid_on: datetime.date | None,
     today: datetime.date,
+    confirm_overpayment: bool = False,
 ) -> Decimal:
     """The amount to register, or a ValidationError keyed by field (invoice, amount, paid_on).
 
     Refused: a credit note, a fully credited invoice, an amount that is not above zero or has
-    more than two decimals, a date in the future. No amount means what is left to pay.
+    more than two decimals, a date in the future, an invoice with nothing left to pay, and an
+    amount above what is left unless ``confirm_overpayment`` (code ``overpayment``). No amount
+    means what is left to pay.
     """
     if invoice.kind != DocumentKind.INVOICE:
         raise ValidationError(
@@ -67,6 +74,23 @@ def payment_check(
             errors["amount"] = _("The amount must be more than zero.")
         elif amount != amount.quantize(CENT):
             errors["amount"] = _("The amount can have at most two decimals.")
+        elif balance.left_to_pay <= 0:
+            errors["amount"] = _("Nothing is left to pay on %(invoice)s.") % {"invoice": invoice}
+        elif amount > balance.left_to_pay and not confirm_overpayment:
+            errors["amount"] = ValidationError(
+                _(
+                    "%(amount)s is more than the %(left)s left to pay on %(invoice)s. Confirm "
+                    "the overpayment to register it: the %(surplus)s beyond is kept as the "
+                    "organisation's credit balance."
+                )
+                % {
+                    "amount": amount,
+                    "left": balance.left_to_pay,
+                    "invoice": invoice,
+                    "surplus": amount - balance.left_to_pay,
+                },
+                code="overpayment",
+            )
     if errors:
         raise ValidationError(errors)
     return amount.quantize(CENT)
@@ -78,24 +102,43 @@ def payment_register(
     amount: Decimal | str | None,
     paid_on: datetime.date,
     registered_by: User | None,
+    confirm_overpayment: bool = False,
 ) -> Payment:
     """Register a payment that staff enter by hand, and update the invoice's status.
 
-    ``amount=None`` registers what is left to pay. The invoice row is locked for the
-    transaction, so two registrations at once see each other's payments.
+    ``amount=None`` registers what is left to pay. More than is left is refused unless
+    ``confirm_overpayment``: then the payment settles what is left and the surplus is kept
+    as the organisation's credit balance. The invoice row is locked for the transaction, so
+    two registrations at once see each other's payments.
     """
     today = timezone.localdate()
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        amount = payment_check(invoice=invoice, amount=amount, paid_on=paid_on, today=today)
-        payment = Payment.objects.create(
+        amount = payment_check(
             invoice=invoice,
             amount=amount,
+            paid_on=paid_on,
+            today=today,
+            confirm_overpayment=confirm_overpayment,
+        )
+        left = balance_of(invoice).left_to_pay
+        payment = Payment.objects.create(
+            invoice=invoice,
+            amount=min(amount, left),
             paid_on=paid_on,
             kid=invoice.kid,
             source=PaymentSource.MANUAL,
             registered_by=registered_by,
         )
+        if amount > left:
+            credit_balance_add_surplus(
+                invoice=invoice,
+                amount=amount - left,
+                entry_date=paid_on,
+                payment=payment,
+                recorded_by=registered_by,
+                kid=invoice.kid,
+            )
         invoice_refresh_status(invoice, today)
     return payment
 
@@ -120,6 +163,8 @@ class BankImportReport:
     already_registered: list[MatchedRow] = field(default_factory=list)
     unmatched: list[UnmatchedRow] = field(default_factory=list)
     checked_only: bool = False
+    # Registered rows that paid more than their invoice had left: (row, surplus kept as credit).
+    overpaid: list[tuple[MatchedRow, Decimal]] = field(default_factory=list)
 
     @property
     def registered_total(self) -> Decimal:
@@ -139,7 +184,9 @@ def bank_file_import(
     every bad line). Well-formed rows are matched to invoices by KID; a row whose KID names no
     invoice, a credit note or a fully credited invoice is listed as unmatched and not saved,
     for staff to follow up by hand. A row imported before (same ``bank_reference``) is listed
-    and not registered again. ``check_only`` reports without saving.
+    and not registered again. A row paying more than its invoice has left (rows of one file
+    taken in order) settles the invoice and keeps the surplus as the organisation's credit
+    balance (``report.overpaid``). ``check_only`` reports without saving.
     """
     today = timezone.localdate()
     rows = bank_file_read(content=content, today=today)
@@ -165,12 +212,18 @@ def _match(rows: list[BankRow], *, check_only: bool) -> BankImportReport:
         # Lock in a fixed order, so imports and registrations by hand wait for each other.
         documents = documents.select_for_update(of=("self",)).order_by("pk")
     by_kid = {document.kid: document for document in with_balance(documents)}
+    references = [row.bank_reference for row in rows]
     known = set(
-        Payment.objects.filter(bank_reference__in=[row.bank_reference for row in rows]).values_list(
+        Payment.objects.filter(bank_reference__in=references).values_list(
+            "bank_reference", flat=True
+        )
+    ) | set(
+        CreditBalanceEntry.objects.filter(bank_reference__in=references).values_list(
             "bank_reference", flat=True
         )
     )
     report = BankImportReport(checked_only=check_only)
+    left = {kid: balance_of(document).left_to_pay for kid, document in by_kid.items()}
     for row in rows:
         document = by_kid.get(row.kid)
         reason = _unmatched_reason(row, document)
@@ -179,7 +232,11 @@ def _match(rows: list[BankRow], *, check_only: bool) -> BankImportReport:
         elif row.bank_reference in known:
             report.already_registered.append(MatchedRow(row, document))
         else:
-            report.registered.append(MatchedRow(row, document))
+            match = MatchedRow(row, document)
+            report.registered.append(match)
+            if row.amount > left[row.kid]:
+                report.overpaid.append((match, row.amount - left[row.kid]))
+            left[row.kid] = max(left[row.kid] - row.amount, Decimal(0))
     return report
 
 
@@ -200,16 +257,31 @@ def _unmatched_reason(row: BankRow, document: Invoice | None) -> str:
 
 
 def _register(report: BankImportReport, *, registered_by: User | None, today) -> None:
+    surplus_of = {id(match): surplus for match, surplus in report.overpaid}
     for match in report.registered:
-        Payment.objects.create(
-            invoice=match.invoice,
-            amount=match.row.amount,
-            paid_on=match.row.paid_on,
-            kid=match.row.kid,
-            source=PaymentSource.BANK_FILE,
-            bank_reference=match.row.bank_reference,
-            registered_by=registered_by,
-        )
+        row = match.row
+        surplus = surplus_of.get(id(match), Decimal(0))
+        payment = None
+        if row.amount > surplus:
+            payment = Payment.objects.create(
+                invoice=match.invoice,
+                amount=row.amount - surplus,
+                paid_on=row.paid_on,
+                kid=row.kid,
+                source=PaymentSource.BANK_FILE,
+                bank_reference=row.bank_reference,
+                registered_by=registered_by,
+            )
+        if surplus:
+            credit_balance_add_surplus(
+                invoice=match.invoice,
+                amount=surplus,
+                entry_date=row.paid_on,
+                payment=payment,
+                recorded_by=registered_by,
+                kid=row.kid,
+                bank_reference=row.bank_reference,
+            )
     paid = {match.invoice.pk: match.invoice for match in report.registered}
     for invoice in Invoice.objects.filter(pk__in=paid).order_by("pk"):
         invoice_refresh_status(invoice, today)

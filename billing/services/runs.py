@@ -11,24 +11,35 @@ default; about 3 invoices a second per worker): a longer one is handed to a seco
 which is harmless for the reasons above but doubles the work.
 """
 
+import datetime
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Min
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from billing import tasks
-from billing.models import Invoice, InvoiceRun
-from billing.selectors import FeePlan, existing_fee_invoice, fee_plan, run_plan
+from billing.models import FeeScheduleJoinerRule, Invoice, InvoiceRun, JoinerFee
+from billing.selectors import FeePlan, existing_fee_invoice, fee_plan, periods_in_year, run_plan
+from billing.services.fees import pro_rata
 from billing.services.issuing import fee_invoice_issue
 from billing.services.sending import invoice_deliver
 from members.models import Organisation, User
+from members.selectors import (
+    MailPurpose,
+    organisation_admins_prefetch,
+    organisation_mail_recipients,
+)
+from members.validators import invoice_data_problems
 from portal import jobs
-from portal.models import JobStatus
+from portal.models import Job, JobStatus
 from portal.queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
@@ -42,13 +53,125 @@ def plan_fingerprint(plan: FeePlan) -> str:
     return hashlib.sha256("|".join(items).encode()).hexdigest()[:16]
 
 
-def invoice_run_start(*, year: int, started_by: User, fingerprint: str | None = None) -> InvoiceRun:
+# --- The preview --------------------------------------------------------------------------
+
+
+@dataclass
+class Joiner:
+    """A billable organisation that joined during the fee year."""
+
+    organisation: Organisation
+    joined_on: datetime.date
+    full_amount: Decimal
+    pro_rata_amount: Decimal
+
+    @property
+    def from_month(self) -> int:
+        return self.joined_on.month
+
+
+@dataclass
+class NeedsAttention:
+    """A billable organisation whose invoice data is incomplete or suspicious."""
+
+    organisation: Organisation
+    problems: list[str]
+    recipients: list[str]
+
+
+@dataclass
+class RunPreview:
+    plan: FeePlan
+    joiner_fee: str
+    joiners: list[Joiner] = field(default_factory=list)
+    attention: list[NeedsAttention] = field(default_factory=list)
+
+
+def schedule_joiner_fee(schedule) -> str:
+    """What the schedule charges members joining during its year (``JoinerFee``)."""
+    rule = FeeScheduleJoinerRule.objects.filter(schedule=schedule).first()
+    return rule.fee if rule else JoinerFee.FULL
+
+
+def run_preview(*, year: int) -> RunPreview:
+    """The fee plan of ``year`` with what staff check before anything is issued: the billable
+    organisations whose invoice data is incomplete or suspicious (and who then receives the
+    invoice), and those that joined during the year, with the full and the pro rata fee.
+
+    A constant number of queries, however many organisations. Raises the ValidationError of
+    ``run_plan`` when the year has no schedule.
+    """
+    plan = run_plan(year=year)
+    preview = RunPreview(plan=plan, joiner_fee=schedule_joiner_fee(plan.schedule))
+    ids = [item.organisation.pk for item in plan.billable]
+    start = datetime.date(year, 1, 1)
+    joined = dict(
+        periods_in_year(year)
+        .filter(organisation__in=ids)
+        .order_by()
+        .values("organisation")
+        .annotate(first=Min("start_date"))
+        .values_list("organisation", "first")
+    )
+    problems = {}
+    for item in plan.billable:
+        organisation = item.organisation
+        first = joined.get(organisation.pk)
+        if first is not None and first > start:
+            preview.joiners.append(
+                Joiner(
+                    organisation, first, item.amount, pro_rata(item.amount, from_month=first.month)
+                )
+            )
+        if found := invoice_data_problems(organisation):
+            problems[organisation.pk] = found
+    with_admins = Organisation.objects.filter(pk__in=problems).prefetch_related(
+        organisation_admins_prefetch()
+    )
+    for organisation in with_admins.order_by("name"):
+        recipients = organisation_mail_recipients(organisation, MailPurpose.INVOICE)
+        preview.attention.append(
+            NeedsAttention(organisation, problems[organisation.pk], recipients)
+        )
+    return preview
+
+
+def run_from_months(preview: RunPreview, choices: dict[int, str] | None = None) -> dict[int, int]:
+    """The month each joiner is invoiced from: the ones charged pro rata, by organisation id.
+
+    ``choices`` is staff's choice per organisation (``JoinerFee``); unchosen ones follow the
+    schedule.
+    """
+    choices = choices or {}
+    return {
+        joiner.organisation.pk: joiner.from_month
+        for joiner in preview.joiners
+        if choices.get(joiner.organisation.pk, preview.joiner_fee) == JoinerFee.PRO_RATA
+        and joiner.from_month > 1
+    }
+
+
+# --- Confirming and running ----------------------------------------------------------------
+
+
+def invoice_run_start(
+    *,
+    year: int,
+    started_by: User,
+    fingerprint: str | None = None,
+    joiner_fees: dict[int, str] | None = None,
+) -> InvoiceRun:
     """Confirm a run for ``year``: record who is billable now and queue the job after commit.
 
     ``fingerprint`` is the preview's ``plan_fingerprint``; if the plan has changed since (someone
     invoiced meanwhile), nothing is started and the ValidationError asks for a new look.
+    ``joiner_fees`` is staff's choice, full fee or pro rata (``JoinerFee``), per organisation
+    that joined during the year; the others follow the schedule. The choice is kept in the
+    job, so a redelivered run charges the same. The request only records and queues: the job
+    runs in the worker and its page shows the progress.
     """
-    plan = run_plan(year=year)
+    preview = run_preview(year=year)
+    plan = preview.plan
     if fingerprint is not None and fingerprint != plan_fingerprint(plan):
         raise ValidationError(
             _("The fee plan has changed since the preview. Check it and confirm again."),
@@ -59,17 +182,23 @@ def invoice_run_start(*, year: int, started_by: User, fingerprint: str | None = 
             _("Nobody is left to invoice for %(year)s.") % {"year": year}, code="nothing_to_do"
         )
     organisation_ids = [item.organisation.pk for item in plan.billable]
+    from_months = run_from_months(preview, joiner_fees)
     with transaction.atomic():
         job = jobs.job_create(
             kind=RUN_JOB_KIND,
             started_by=started_by,
             total=len(organisation_ids),
-            params={"year": year, "organisation_ids": organisation_ids},
+            params={
+                "year": year,
+                "organisation_ids": organisation_ids,
+                # JSON keys are strings.
+                "from_months": {str(pk): month for pk, month in from_months.items()},
+            },
         )
         run = InvoiceRun.objects.create(
             year=year, started_by=started_by, job=job, confirmed_at=timezone.now()
         )
-        enqueue_after_commit(tasks.run_invoices, run_id=run.pk)
+        enqueue_after_commit(tasks.run_invoices, for_job=job, run_id=run.pk)
     return run
 
 
@@ -81,6 +210,17 @@ class RunTally:
     skipped: list[str] = field(default_factory=list)
     not_sent: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    invoice_ids: list[int] = field(default_factory=list)
+    skipped_organisations: list[dict] = field(default_factory=list)
+
+    def outcome(self) -> dict:
+        """What the job keeps of the run for its result page (JSON)."""
+        return {
+            "invoice_ids": self.invoice_ids,
+            "skipped": self.skipped_organisations,
+            "not_sent": self.not_sent,
+            "failed": self.failed,
+        }
 
     def summary(self) -> str:
         lines = [
@@ -120,6 +260,7 @@ def invoice_run_execute(*, run_id: int) -> RunTally | None:
         return None
     job = run.job
     organisation_ids = job.params["organisation_ids"]
+    from_months = job.params.get("from_months", {})
     jobs.job_start(job_id=job.pk, total=len(organisation_ids))  # a redelivered run counts anew
     organisations = Organisation.objects.in_bulk(organisation_ids)
     tally = RunTally()
@@ -128,35 +269,74 @@ def invoice_run_execute(*, run_id: int) -> RunTally | None:
         for organisation_id in organisation_ids:
             organisation = organisations.get(organisation_id)
             if organisation is not None:
-                _invoice_one(run=run, organisation=organisation, tally=tally, plan=plan)
+                _invoice_one(
+                    run=run,
+                    organisation=organisation,
+                    tally=tally,
+                    plan=plan,
+                    from_month=from_months.get(str(organisation_id)),
+                )
             jobs.job_advance(job_id=job.pk)
     except Exception as error:
+        _keep_outcome(job, run, tally)
         jobs.job_fail(job_id=job.pk, message=f"{tally.summary()}\n{error}")
         raise
+    _keep_outcome(job, run, tally)
     jobs.job_finish(job_id=job.pk, message=tally.summary())
     return tally
 
 
+def _keep_outcome(job: Job, run: InvoiceRun, tally: RunTally) -> None:
+    """Keep what the run made and skipped in the job, with links to the run's result page
+    for the job's page (``params["links"]``: label and URL, in the order to show)."""
+    url = reverse("billing:run_detail", kwargs={"pk": run.pk})
+    count = len(tally.invoice_ids)
+    label = ngettext("The %(n)s invoice of this run", "The %(n)s invoices of this run", count)
+    links = [{"label": label % {"n": count}, "url": f"{url}#invoices"}]
+    if tally.skipped_organisations or tally.not_sent or tally.failed:
+        links.append({"label": _("Skipped, not sent or failed"), "url": f"{url}#skipped"})
+    Job.objects.filter(pk=job.pk).update(
+        params={**job.params, "outcome": tally.outcome(), "links": links}
+    )
+
+
 def _invoice_one(
-    *, run: InvoiceRun, organisation: Organisation, tally: RunTally, plan: FeePlan
+    *,
+    run: InvoiceRun,
+    organisation: Organisation,
+    tally: RunTally,
+    plan: FeePlan,
+    from_month: int | None,
 ) -> None:
     try:
         invoice = fee_invoice_issue(
-            organisation=organisation, year=run.year, issued_by=run.started_by, plan=plan
+            organisation=organisation,
+            year=run.year,
+            issued_by=run.started_by,
+            plan=plan,
+            from_month=from_month,
         )
     except ValidationError as error:
-        invoice = existing_fee_invoice(organisation=organisation, year=run.year)
-        if invoice is None:  # no longer billable (membership ended, group changed)
-            tally.skipped.append(f"{organisation}: {' '.join(error.messages)}")
+        existing = existing_fee_invoice(organisation=organisation, year=run.year)
+        if existing is None:  # no longer billable (membership ended, group changed)
+            reason = " ".join(error.messages)
+            tally.skipped.append(f"{organisation}: {reason}")
+            tally.skipped_organisations.append(
+                {"organisation_id": organisation.pk, "name": organisation.name, "reason": reason}
+            )
             return
+        invoice = existing
         tally.already_invoiced += 1
     else:
         tally.issued += 1
+    tally.invoice_ids.append(invoice.pk)
     try:
         invoice_deliver(invoice=invoice)
     except ValidationError as error:  # nobody to send it to; staff resend after fixing that
         tally.not_sent.append(f"{invoice}, {organisation}: {' '.join(error.messages)}")
         return
+    except (OperationalError, InterfaceError):
+        raise  # the database went away: the task retries the run on a new connection
     except Exception as error:
         # One invoice whose rendering or storage fails must not stop the others: it stays
         # issued, the summary names it, and staff send it from the invoice list.

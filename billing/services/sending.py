@@ -57,7 +57,8 @@ def _attachments(invoice: Invoice) -> list[dict]:
 
 
 def invoice_send(*, invoice: Invoice, request_number: int = 1) -> OutboundEmail:
-    """Queue send request ``request_number`` of ``invoice``: PDF and EHF attached, in Norwegian.
+    """Queue send request ``request_number`` of an invoice or credit note: PDF and EHF attached,
+    written in the document's language (Norwegian unless the buyer chose English invoices).
 
     The same request twice is one e-mail (the outbox key is unique). The documents must be
     stored first; without a recipient nothing is queued and a ValidationError says why.
@@ -70,8 +71,9 @@ def invoice_send(*, invoice: Invoice, request_number: int = 1) -> OutboundEmail:
             _("%(org)s has no invoice e-mail address and no administrator.")
             % {"org": invoice.buyer_name}
         )
-    # An organisation address: written to in Norwegian (portal.mail.mail_language).
-    with translation.override(settings.LANGUAGE_CODE):
+    # An organisation address, written to in the language of the document it carries.
+    language = invoice.language or settings.LANGUAGE_CODE
+    with translation.override(language):
         attachments = _attachments(invoice)
     email, _created = mail_queue(
         key=invoice_email_key(invoice.pk, request_number),
@@ -80,12 +82,14 @@ def invoice_send(*, invoice: Invoice, request_number: int = 1) -> OutboundEmail:
         context={"invoice": invoice},
         attachments=attachments,
         about=invoice,
+        language=language,
     )
     return email
 
 
 def invoice_deliver(*, invoice: Invoice) -> OutboundEmail:
-    """Store the invoice's PDF and EHF (once) and queue its first e-mail (once).
+    """Store the PDF and EHF of an invoice or credit note (once) and queue its first e-mail
+    (once): what a run does for each invoice and ``credit_note_issue`` queues after commit.
 
     Safe to repeat: a redelivered task or a second run finds both done and changes nothing.
     """

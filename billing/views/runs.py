@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, View
+from django.views.generic import FormView, TemplateView, View
 
-from billing import selectors
 from billing.forms import RunConfirmForm, RunYearForm
-from billing.models import InvoiceRun
+from billing.models import Invoice, InvoiceRun
 from billing.services import runs
 from members.models import ParticipantType
 from portal.permissions import StaffRequiredMixin
@@ -22,7 +22,16 @@ def render_run_list(request, form: RunYearForm):
     recent = InvoiceRun.objects.select_related("job", "started_by").order_by("-created_at", "-pk")[
         :RECENT_RUNS
     ]
-    return render(request, "billing/run_list.html", {"form": form, "runs": recent})
+    this_year = timezone.localdate().year
+    context = {
+        "form": form,
+        "runs": recent,
+        # The year choices are the years with a schedule: no query of its own.
+        "missing_year": None
+        if str(this_year) in dict(getattr(form.fields["year"], "choices", ()))
+        else this_year,
+    }
+    return render(request, "billing/run_list.html", context)
 
 
 class RunListView(StaffRequiredMixin, View):
@@ -41,21 +50,32 @@ class RunPreviewView(StaffRequiredMixin, View):
             return render_run_list(request, form)
         year = form.cleaned_data["year"]
         try:
-            plan = selectors.run_plan(year=year)
+            preview = runs.run_preview(year=year)
         except ValidationError as error:
             add_service_error(form, error)
             return render_run_list(request, form)
+        plan = preview.plan
         for item in plan.billable:
             item.participant_type_label = ParticipantType(item.participant_type).label
         confirm_form = RunConfirmForm(
-            initial={"year": year, "fingerprint": runs.plan_fingerprint(plan)}
+            initial={"year": year, "fingerprint": runs.plan_fingerprint(plan)},
+            joiners=preview.joiners,
+            joiner_fee=preview.joiner_fee,
         )
-        context = {"form": form, "year": year, "plan": plan, "confirm_form": confirm_form}
+        for joiner in preview.joiners:
+            joiner.choice = confirm_form[confirm_form.joiner_field_name(joiner.organisation.pk)]
+        context = {
+            "form": form,
+            "year": year,
+            "plan": plan,
+            "preview": preview,
+            "confirm_form": confirm_form,
+        }
         return render(request, "billing/run_preview.html", context)
 
 
 class RunConfirmView(StaffRequiredMixin, FormView):
-    """POST only: start the run and go to its progress page."""
+    """POST only: record the run, queue its job and go to the job's progress page at once."""
 
     http_method_names = ["post"]
     form_class = RunConfirmForm
@@ -67,6 +87,7 @@ class RunConfirmView(StaffRequiredMixin, FormView):
                 year=year,
                 started_by=self.request.user,
                 fingerprint=form.cleaned_data["fingerprint"],
+                joiner_fees=form.joiner_fees(),
             )
         except ValidationError as error:
             messages.error(self.request, message_text(error))
@@ -79,3 +100,26 @@ class RunConfirmView(StaffRequiredMixin, FormView):
     def form_invalid(self, form):
         messages.error(self.request, _("Choose the year again and confirm the new preview."))
         return redirect("billing:runs")
+
+
+class RunDetailView(StaffRequiredMixin, TemplateView):
+    """A run's outcome: the invoices it made and the organisations it skipped, and why."""
+
+    template_name = "billing/run_detail.html"
+
+    def get_context_data(self, **kwargs):
+        run = get_object_or_404(
+            InvoiceRun.objects.select_related("job", "started_by"), pk=kwargs["pk"]
+        )
+        outcome = (run.job.params.get("outcome") if run.job else None) or {}
+        invoices = Invoice.objects.filter(pk__in=outcome.get("invoice_ids", [])).order_by("number")
+        return super().get_context_data(
+            run=run,
+            job=run.job,
+            finished=run.job is not None and "outcome" in run.job.params,
+            invoices=invoices,
+            skipped=outcome.get("skipped", []),
+            not_sent=outcome.get("not_sent", []),
+            failed=outcome.get("failed", []),
+            **kwargs,
+        )

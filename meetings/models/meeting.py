@@ -87,6 +87,10 @@ class AnnualMeeting(models.Model):
     roll_fingerprint = models.CharField(_("roll fingerprint (SHA-256)"), max_length=64, blank=True)
     notice_sent_at = models.DateTimeField(_("notice sent"), null=True, blank=True)
     notice_late_reason = models.TextField(_("why the notice is late"), blank=True)
+    # The agenda PDF attached to every notice, kept as it was sent.
+    notice_agenda = models.FileField(
+        _("agenda sent with the notice"), upload_to="meetings/notices/", blank=True
+    )
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

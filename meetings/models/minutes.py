@@ -21,6 +21,9 @@ class Minutes(models.Model):
     correction_note = models.TextField(_("what this version corrects"), blank=True)
     draft_pdf = models.FileField(_("draft"), upload_to="meetings/minutes/")
     draft_sha256 = models.CharField(_("draft SHA-256"), max_length=64)
+    # The body as rendered for the draft: the approved PDF prints this same body with the
+    # approvals, so the record says what the officers approved even if a row changes later.
+    body_html = models.TextField(editable=False, blank=True)
     pdf = models.FileField(_("approved minutes"), upload_to="meetings/minutes/", blank=True)
     sha256 = models.CharField(_("approved SHA-256"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

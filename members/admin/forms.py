@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import services
-from members.models import CompanyGroup, ParticipantType, User
-from portal.forms import HardenedFieldsMixin, PortalForm, PortalModelForm
+from members.forms import InvoiceDataFormMixin
+from members.models import CompanyGroup, Organisation, ParticipantType, User
+from portal.forms import HardenedFieldsMixin, PortalForm, PortalModelForm, portal_formfield
 
 
 class RejectApplicationForm(PortalForm):
@@ -89,3 +90,19 @@ class CompanyGroupForm(PortalModelForm):
         if refusal := services.company_group_parent_refusal(group=self.instance, parent=parent):
             raise refusal
         return parent
+
+
+class OrganisationAdminForm(InvoiceDataFormMixin, PortalModelForm):
+    """The organisation's admin page; its invoice data is checked as on the profile page."""
+
+    class Meta:
+        model = Organisation
+        fields = "__all__"
+        formfield_callback = portal_formfield
+
+    def invoice_data_billable(self) -> bool:
+        # A unit's billing follows its group as chosen on this page, not as stored.
+        instance = self.instance
+        if "group" in self.cleaned_data:
+            instance.group = self.cleaned_data["group"]
+        return services.organisation_is_billable(instance)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import services
-from members.admin.forms import CompanyGroupForm
+from members.admin.forms import CompanyGroupForm, OrganisationAdminForm
 from members.admin.memberships import (
     MembershipInline,
     change_participant_type,
@@ -94,6 +94,7 @@ class CompetenceInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    form = OrganisationAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = (
         "name",
@@ -119,6 +120,8 @@ class OrganisationAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
                 "fields": (
                     ("street_address", "postal_code", "city", "country"),
                     "invoice_email",
+                    "invoice_language",
+                    "buyer_reference",
                     "website",
                     "size_band",
                     "segments",

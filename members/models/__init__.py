@@ -10,7 +10,13 @@ from members.models.applications import Application, ApplicationStatus
 from members.models.competence import Competence, CompetenceKind
 from members.models.invitations import Invitation, _new_token
 from members.models.memberships import Membership, MembershipStatus
-from members.models.organisations import CompanyGroup, Organisation, ParticipantType, SizeBand
+from members.models.organisations import (
+    CompanyGroup,
+    InvoiceLanguage,
+    Organisation,
+    ParticipantType,
+    SizeBand,
+)
 from members.models.people import OrganisationRole, Role, User, UserManager
 from members.models.reference import BilingualName, CompetenceArea, ValueChainSegment
 
@@ -23,6 +29,7 @@ __all__ = [
     "CompetenceArea",
     "CompetenceKind",
     "Invitation",
+    "InvoiceLanguage",
     "Membership",
     "MembershipStatus",
     "Organisation",

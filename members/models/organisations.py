@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from members.models.reference import ValueChainSegment
-from members.validators import validate_organisation_number
+from members.validators import validate_country_code, validate_organisation_number
 
 
 class SizeBand(models.TextChoices):
@@ -18,6 +18,11 @@ class ParticipantType(models.TextChoices):
     CORE = "core", _("Core company")
     SUPPLIER = "supplier", _("Supplier")
     OTHER = "other", _("Other")
+
+
+class InvoiceLanguage(models.TextChoices):
+    NORWEGIAN = "nb", _("Norsk bokmål")
+    ENGLISH = "en", _("English")
 
 
 class CompanyGroup(models.Model):
@@ -63,8 +68,29 @@ class Organisation(models.Model):
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, default="NO")
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        default="NO",
+        validators=[validate_country_code],
+        help_text=_("Two-letter country code, e.g. NO for Norway or SE for Sweden."),
+    )
     invoice_email = models.EmailField(_("invoice e-mail"), blank=True)
+    invoice_language = models.CharField(
+        _("invoice language"),
+        max_length=2,
+        choices=InvoiceLanguage.choices,
+        default=InvoiceLanguage.NORWEGIAN,
+        help_text=_("The language of the organisation's invoices and credit notes."),
+    )
+    buyer_reference = models.CharField(
+        _("buyer's reference"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The buyer's own reference for invoices, e.g. an order reference or cost centre."
+        ),
+    )
     website = models.URLField(_("website"), blank=True)
     size_band = models.CharField(
         _("size (employees)"), max_length=10, choices=SizeBand.choices, blank=True

@@ -25,6 +25,8 @@ from members.services.organisations import (
     PROFILE_FIELDS,
     company_group_parent_refusal,
     company_group_save,
+    organisation_check_invoice_data,
+    organisation_is_billable,
     organisation_update_profile,
 )
 from members.services.people import person_add, person_remove, role_change, user_set_language
@@ -45,6 +47,8 @@ __all__ = [
     "membership_change_type",
     "membership_end",
     "membership_start",
+    "organisation_check_invoice_data",
+    "organisation_is_billable",
     "organisation_update_profile",
     "person_add",
     "person_remove",

@@ -20,7 +20,7 @@ from members.models import (
     ValueChainSegment,
 )
 from members.services.memberships import membership_start
-from members.validators import normalise_organisation_number
+from members.validators import normalise_organisation_number, validate_invoice_data
 from portal.queue import enqueue_after_commit
 
 
@@ -29,11 +29,21 @@ def application_submit(
 ) -> Application:
     """Record a company's application to join and tell the secretariat.
 
-    With ``notify=False`` no e-mail is queued (the demo seed's fictional addresses).
+    The invoice data is checked as for a billable organisation (``validate_invoice_data``): an
+    approved applicant is invoiced for the fee. Applicants are Norwegian organisations, so the
+    address is checked as a Norwegian one. With ``notify=False`` no e-mail is queued (the demo
+    seed's fictional addresses).
     """
     application = Application(**fields)
     application.organisation_number = normalise_organisation_number(application.organisation_number)
     application.full_clean()
+    validate_invoice_data(
+        street_address=application.street_address,
+        postal_code=application.postal_code,
+        city=application.city,
+        invoice_email=application.invoice_email,
+        billable=True,
+    )
     if Organisation.objects.filter(organisation_number=application.organisation_number).exists():
         raise ValidationError(
             {"organisation_number": _("This organisation already takes part in the network.")}

@@ -4,24 +4,58 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import (
     CompanyGroup,
+    MembershipStatus,
     Organisation,
     ValueChainSegment,
 )
+from members.validators import validate_invoice_data
 
 PROFILE_FIELDS = (
     "name",
     "street_address",
     "postal_code",
     "city",
+    "country",
     "invoice_email",
+    "invoice_language",
+    "buyer_reference",
     "website",
     "size_band",
     "description",
 )
+
+
+INVOICE_DATA_FIELDS = ("street_address", "postal_code", "city", "country", "invoice_email")
+
+
+def organisation_is_billable(organisation: Organisation) -> bool:
+    """Whether ``organisation`` is invoiced for the participation fee: it has a membership
+    period that is active and not over, and it pays for itself (not a unit of a company group
+    whose parent unit pays for it; ``billing.selectors.fee_plan`` has the same rule)."""
+    if organisation.pk is None:
+        return False
+    group = organisation.group
+    if group is not None and not group.units_pay_own_fee and group.parent_id != organisation.pk:
+        return False
+    return organisation.memberships.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()),
+        status=MembershipStatus.ACTIVE,
+    ).exists()
+
+
+def organisation_check_invoice_data(*, organisation: Organisation) -> None:
+    """Refuse invoice data that would make a wrong invoice (``validate_invoice_data``): the
+    rule the profile page, the admin and the service share. Reads the unsaved values."""
+    validate_invoice_data(
+        **{name: getattr(organisation, name) for name in INVOICE_DATA_FIELDS},
+        billable=organisation_is_billable(organisation),
+    )
 
 
 def organisation_update_profile(
@@ -30,13 +64,18 @@ def organisation_update_profile(
     segments: Iterable[ValueChainSegment] | None = None,
     **fields,
 ) -> Organisation:
-    """Change an organisation's public profile. The organisation number is not editable here."""
+    """Change an organisation's profile. The organisation number is not editable here.
+
+    The invoice data is checked by ``organisation_check_invoice_data``: a billable organisation
+    keeps its invoice address and invoice e-mail. Nothing is saved when a field is refused.
+    """
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not profile fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(organisation, name, value)
     organisation.full_clean()
+    organisation_check_invoice_data(organisation=organisation)
     with transaction.atomic():
         organisation.save()
         if segments is not None:

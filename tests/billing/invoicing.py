@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from billing.models import FeeSchedule, Invoice
 from billing.services.issuing import fee_invoice_issue
+from members.models import ParticipantType, SizeBand
 from tests.factories import MembershipFactory, OrganisationFactory, fee_schedule
 
 YEAR = 2026
@@ -27,3 +28,24 @@ def issue_invoice(
     return fee_invoice_issue(
         organisation=organisation, year=year, issued_by=None, issue_date=issue_date
     )
+
+
+def grid_data(year, fees=None, **fields) -> dict:
+    """The fee schedule's admin form: every cell of the grid, by type and size position."""
+    from billing.admin.fee_grid import cell_field_name
+
+    data = {
+        "year": year,
+        "vat_treatment": "S",
+        "vat_rate": "25",
+        "vat_exemption_reason": "",
+        "days_to_due": "30",
+        "decided_on": "",
+        "joiner_fee": "full",
+        **fields,
+    }
+    for participant_type in ParticipantType:
+        for index, size_band in enumerate(SizeBand):
+            amount = (fees or {}).get((participant_type.value, size_band.value), "")
+            data[cell_field_name(participant_type, index)] = amount
+    return data

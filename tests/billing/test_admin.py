@@ -22,7 +22,7 @@ from billing.models import (
 from billing.services.issuing import credit_note_issue
 from billing.services.payments import payment_register
 from members.models import ParticipantType, SizeBand
-from tests.billing.invoicing import YEAR, issue_invoice
+from tests.billing.invoicing import YEAR, grid_data, issue_invoice
 from tests.factories import UserFactory, fee_schedule
 from tests.helpers import change_page, changelist, messages_of, run_action
 
@@ -37,7 +37,7 @@ PAID_ON = datetime.date(2026, 1, 20)
 def test_every_billing_model_has_an_admin_page_or_an_inline():
     from django.apps import apps
 
-    inlined = {"InvoiceLine", "FeeAmount"}
+    inlined = {"InvoiceLine", "FeeAmount", "FeeScheduleJoinerRule"}
     models = apps.get_app_config("billing").get_models()
     assert {m.__name__ for m in models if not admin.site.is_registered(m)} == inlined
 
@@ -161,10 +161,11 @@ def test_crediting_an_invoice_partly_with_a_reason_issues_a_credit_note(staff_cl
     assert response.status_code == 302
     credit_note = Invoice.objects.get(credits=invoice)
     assert (credit_note.amount_excl_vat, credit_note.issued_by) == (Decimal("-2500.00"), staff)
-    assert "Reason: Avtalt rabatt" in credit_note.note
+    # The staff read English; the document is the buyer's, in Norwegian.
+    assert "Begrunnelse: Avtalt rabatt" in credit_note.note
     assert messages_of(response) == [
         f"Credit note {credit_note.document_number} credits Invoice {invoice.document_number} "
-        "by 2500.00 excl. VAT."
+        "by 2500.00 excl. VAT; it is sent to the buyer by e-mail shortly."
     ]
     entry = LogEntry.objects.get_for_object(credit_note).get()
     assert entry.actor == staff
@@ -453,7 +454,9 @@ def test_a_bank_file_can_be_checked_without_registering(staff_client):
 def inline_data(schedule, amounts, **fields):
     data = {
         "year": schedule.year,
+        "vat_treatment": "S",
         "vat_rate": "25",
+        "vat_exemption_reason": "",
         "days_to_due": "30",
         "decided_on": "",
         "amounts-TOTAL_FORMS": str(len(amounts)),
@@ -482,7 +485,8 @@ def test_a_fee_schedule_without_invoices_can_be_edited(staff_client):
         amount=10000,
     )
 
-    response = staff_client.post(change_page(schedule), inline_data(schedule, [amount]))
+    grid = grid_data(2030, {(ParticipantType.CORE, SizeBand.SMALL): "20000"})
+    response = staff_client.post(change_page(schedule), grid)
 
     assert response.status_code == 302
     amount.refresh_from_db()
@@ -498,7 +502,7 @@ def test_a_fee_schedule_is_frozen_once_an_invoice_exists_for_its_year(staff_clie
     response = staff_client.post(change_page(schedule), inline_data(schedule, amounts))
 
     assert page.status_code == 200
-    assert b'name="amounts-0-amount"' not in page.content
+    assert b'name="fee_' not in page.content
     assert b'name="vat_rate"' not in page.content
     assert response.status_code == 403
     assert {a.amount for a in schedule.amounts.all()} == {Decimal("10000.00")}

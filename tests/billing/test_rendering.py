@@ -15,6 +15,7 @@ from billing.rendering import render_invoice_ehf, render_invoice_pdf
 from billing.services.issuing import credit_note_issue, fee_invoice_issue
 from members.models import CompanyGroup
 from tests.factories import MembershipFactory, OrganisationFactory, fee_schedule
+from tests.helpers import in_norwegian
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +137,7 @@ def test_invoice_pdf_is_norwegian_by_default_and_holds_every_legal_field(buyer):
     text = pdf_text(render_invoice_pdf(invoice))
     for expected in [
         "Faktura",
-        "Battery Norway Postboks 1 4891 Grimstad",
+        "Battery Norway Storgata 12 4876 Grimstad",
         "Organisasjonsnummer 988077917 MVA Foretaksregisteret",
         "Bankkonto 8601.11.17947",
         "Kjøper Celleverket AS Industriveien 5 4632 Kristiansand Organisasjonsnummer 923609016",
@@ -185,10 +186,9 @@ def test_credit_note_pdf_shows_negative_amounts_and_the_invoice_it_corrects(buye
         "Bankkonto 8601.11.17947",
         "Celleverket AS Industriveien 5 4632 Kristiansand Organisasjonsnummer 923609016",
         "Dokumentnummer K1",
-        "Fakturadato 01.03.2026",
+        f"{in_norwegian('Credit note date')} 01.03.2026",
         "Leveringsperiode 01.01.2026–31.12.2026",
         "Korrigerer faktura 1 (02.02.2026)",
-        f"KID {credit_note.kid}",
         "-10 000,00",
         "Beløp eks. mva. NOK -10 000,00",
         "Mva. 25 % NOK -2 500,00",
@@ -197,7 +197,9 @@ def test_credit_note_pdf_shows_negative_amounts_and_the_invoice_it_corrects(buye
     ]:
         assert expected in text
     assert "Forfallsdato" not in text
+    assert "Fakturadato" not in text  # a credit note has a credit note date
     assert "Å betale" not in text
+    assert "KID" not in text
 
 
 def test_parent_unit_invoice_pdf_lists_the_groups_units_in_its_note(buyer):
@@ -220,7 +222,10 @@ def test_seller_outside_vat_and_business_register_shows_neither_mva_nor_foretaks
     assert "Organisasjonsnummer 988077917 Bankkonto" in text
     assert "MVA" not in text
     assert "Foretaksregisteret" not in text
-    assert "Mva. 0 % NOK 0,00" in text
+    # Outside VAT there is no VAT line at all, not even one of 0 %.
+    assert "Mva." not in text
+    assert "Beløp eks. mva. NOK 10 000,00" in text
+    assert "Totalt NOK 10 000,00" in text
 
 
 # --- EHF: invoice ---------------------------------------------------------------------------
@@ -263,9 +268,9 @@ def test_invoice_ehf_names_seller_and_buyer_by_organisation_number_scheme_0192(b
         legal_id = party.find("cac:PartyLegalEntity/cbc:CompanyID", NS)
         assert (legal_id.text, legal_id.get("schemeID")) == (number, "0192")
     seller = root.find("cac:AccountingSupplierParty/cac:Party", NS)
-    assert value(seller, "cac:PostalAddress/cbc:StreetName") == "Postboks 1"
+    assert value(seller, "cac:PostalAddress/cbc:StreetName") == "Storgata 12"
     assert value(seller, "cac:PostalAddress/cbc:CityName") == "Grimstad"
-    assert value(seller, "cac:PostalAddress/cbc:PostalZone") == "4891"
+    assert value(seller, "cac:PostalAddress/cbc:PostalZone") == "4876"
     assert value(seller, "cac:Contact/cbc:ElectronicMail") == "faktura@batterynorway.no"
     assert [
         (value(scheme, "cbc:CompanyID"), value(scheme, "cac:TaxScheme/cbc:ID"))
@@ -413,7 +418,7 @@ def test_credit_note_ehf_elements_follow_the_order_of_the_peppol_examples(buyer)
 
 
 def test_zero_rated_invoice_uses_vat_category_z_at_0_percent(buyer):
-    FeeSchedule.objects.filter(year=2026).update(vat_rate=0)
+    FeeSchedule.objects.filter(year=2026).update(vat_treatment="Z", vat_rate=0)
     root = ehf(issue_invoice(buyer))
     category = root.find("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory", NS)
     assert (value(category, "cbc:ID"), value(category, "cbc:Percent")) == ("Z", "0")

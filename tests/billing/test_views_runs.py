@@ -123,8 +123,9 @@ def test_the_preview_makes_the_same_queries_for_few_and_many_organisations(
     for n in range(count):
         participant(f"Deltaker {n} AS")
     # session, user, years with a schedule (year form and confirmation form), fee schedule,
-    # its amounts, membership periods, organisations, groups, invoiced organisations, navigation
-    with django_assert_num_queries(11):
+    # its amounts, membership periods, organisations, groups, invoiced organisations, the
+    # schedule's rule for joiners, when each joined, navigation
+    with django_assert_num_queries(13):
         response = staff_client.get(PREVIEW_URL, {"year": YEAR})
     assert response.content.decode().count("Deltaker ") == count
 

@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Not the portal's own forms: the administration is driven model by model (test_admin_forms),
 # sign-in and sign-up pages belong to allauth, the language switcher to Django.
 EXCLUDED_PREFIXES = ("admin/", "accounts/", "i18n/")
-PORTAL_APPS = ("members", "activities", "billing", "portal")
+PORTAL_APPS = ("members", "activities", "billing", "meetings", "portal")
 
 
 @dataclass(frozen=True)

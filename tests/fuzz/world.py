@@ -8,11 +8,13 @@ that names this file.
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from billing.models import InvoiceRun
 from members.models import Role
 from tests.factories import (
     ActivityFactory,
@@ -47,7 +49,20 @@ USER_FOR = {
     "billing:organisation_invoices": ADMIN,  # …except the member's own invoices
     "billing:invoice_pdf": ADMIN,
     "billing:invoice_ehf": ADMIN,
+    "meetings:staff_room": STAFF,
+    "meetings:minutes_draft_pdf": STAFF,
     "admin": STAFF,
+}
+
+# Which of the world's meetings a meeting page is opened for: this year's is in session (check-in,
+# polls, receipts, projector, the control room), last year's has its minutes in approval, next
+# year's is noticed and not open (representatives, proxies, proposals can still change).
+MEETING_OF_ROUTE = {
+    **dict.fromkeys(
+        ("checkin", "poll_live", "poll_state", "poll_receipts", "projector", "staff_room"),
+        "session",
+    ),
+    **dict.fromkeys(("minutes", "minutes_pdf", "minutes_draft_pdf", "minutes_approve"), "past"),
 }
 
 
@@ -69,6 +84,7 @@ class World:
     invitation: object
     invoice: object
     job: object
+    meetings: object
 
     @property
     def next_year(self) -> int:
@@ -78,10 +94,29 @@ class World:
     def user(self, who: str):
         return {ADMIN: self.admin, STAFF: self.staff, ANONYMOUS: None}[who]
 
+    def _pk(self, url_name: str) -> int:
+        if url_name.startswith("portal:job"):
+            return self.job.pk
+        if url_name == "billing:run_detail":
+            return InvoiceRun.objects.get().pk
+        return self.organisation.pk
+
+    def _year(self, url_name: str) -> int:
+        if not url_name.startswith("meetings:"):
+            return timezone.localdate().year
+        if url_name == "meetings:document":
+            return self.meetings.session.meeting.year
+        which = MEETING_OF_ROUTE.get(url_name.split(":")[1], "upcoming")
+        return {
+            "session": self.meetings.session.meeting,
+            "past": self.meetings.past,
+            "upcoming": self.meetings.upcoming,
+        }[which].year
+
     def url_arguments(self, url_name: str, names: list[str]) -> dict | None:
         """The URL keywords of ``url_name``, or None when one of them is not known here."""
         known = {
-            "pk": self.job.pk if url_name.startswith("portal:job") else self.organisation.pk,
+            "pk": self._pk(url_name),
             "activity_pk": (self.proposed if url_name == "activities:decide" else self.activity).pk,
             "role_pk": self.member.organisation_roles.get().pk,
             "invitation_pk": self.invitation.pk,
@@ -89,8 +124,12 @@ class World:
             "entry_pk": self.entry.pk,
             "period_pk": self.period.pk,
             "invoice_pk": self.invoice.pk,
-            "year": timezone.localdate().year,
+            "year": self._year(url_name),
             "token": self.invitation.token,
+            "document_pk": self.meetings.session.document.pk,
+            "proxy_pk": self.meetings.upcoming_proxy.pk,
+            "poll_pk": self.meetings.session.closed_poll.pk,
+            "version": 1,
         }
         if not set(names) <= known.keys():
             return None
@@ -100,7 +139,8 @@ class World:
 def _rows_for_the_administration(organisation, admin, staff, invoice, today):
     """One row of every model the administration has a change page for."""
     from activities.models import HourlyRate, PeriodConfirmation, PersonRate
-    from billing.models import InvoiceRun, Payment, PaymentReminder
+    from billing.models import Payment, PaymentReminder
+    from billing.services.payments import payment_register
     from members.models import CompanyGroup
     from portal.models import OutboundEmail
 
@@ -122,11 +162,79 @@ def _rows_for_the_administration(organisation, admin, staff, invoice, today):
     Payment.objects.create(
         invoice=invoice, amount=Decimal("1"), paid_on=today, source="manual", registered_by=staff
     )
+    # An overpayment by hand, confirmed: the surplus becomes a credit balance entry.
+    payment_register(
+        invoice=invoice,
+        amount=invoice.total + Decimal("100"),
+        paid_on=today,
+        registered_by=staff,
+        confirm_overpayment=True,
+    )
     PaymentReminder.objects.create(invoice=invoice, level=1, sent_on=today)
     InvoiceRun.objects.create(year=today.year, started_by=staff)
     CompanyGroup.objects.create(name="Fuzz Group", parent=organisation)
     OutboundEmail.objects.create(
         key="fuzz", recipients=["fuzz@example.no"], subject="Fuzz", body="Fuzz"
+    )
+
+
+def _meetings(organisation, admin, staff, today):
+    """Three meetings: last year's closed with its minutes awaiting the admin's approval (the
+    admin is a co-signer), this year's in session, next year's noticed with the organisation's
+    proxy given. The organisation and one other core company are on each roll."""
+    from meetings.models import (
+        MeetingOfficer,
+        MeetingStatus,
+        Minutes,
+        MinutesApproval,
+        OfficerRole,
+        Standing,
+    )
+    from meetings.services.representation import proxy_give, representative_name
+    from meetings.services.roll import roll_entry_change
+    from tests.factories import AnnualMeetingFactory
+    from tests.meetings.meeting_helpers import meeting_in_session, noticed
+
+    other = active_organisation(name="Fuzz Motpart AS")
+    other_admin = member_of(other, Role.ADMIN)
+    session = meeting_in_session(
+        organisation=organisation,
+        representative=admin,
+        other=other,
+        other_representative=other_admin,
+    )
+    upcoming = noticed(
+        year=today.year + 1,
+        starts_at=timezone.now() + datetime.timedelta(days=60),
+        record_date=today,
+    )
+    roll_entry_change(
+        meeting=upcoming,
+        organisation=active_organisation(name="Fuzz Nykommer AS"),
+        standing=Standing.OBSERVER,
+        reason="Ble med etter at manntallet ble frosset",
+        actor=staff,
+    )
+    representative_name(meeting=upcoming, organisation=organisation, user=admin, actor=admin)
+    representative_name(meeting=upcoming, organisation=other, user=other_admin, actor=other_admin)
+    upcoming_proxy = proxy_give(meeting=upcoming, giver=organisation, holder=other, actor=admin)
+    past = AnnualMeetingFactory(
+        year=today.year - 1,
+        starts_at=timezone.now() - datetime.timedelta(days=300),
+        record_date=today - datetime.timedelta(days=330),
+        status=MeetingStatus.CLOSED,
+    )
+    chair = MeetingOfficer.objects.create(meeting=past, user=staff, role=OfficerRole.CHAIR)
+    MeetingOfficer.objects.create(meeting=past, user=admin, role=OfficerRole.CO_SIGNER)
+    MeetingOfficer.objects.create(meeting=past, user=other_admin, role=OfficerRole.CO_SIGNER)
+    minutes = Minutes(meeting=past, version=1, draft_sha256="0" * 64, created_by=staff)
+    minutes.draft_pdf.save("fuzz-minutes.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    minutes.save()
+    MinutesApproval.objects.create(
+        minutes=minutes, officer=chair, name=staff.full_name, approved_at=timezone.now()
+    )
+    return SimpleNamespace(
+        session=session, upcoming=upcoming, upcoming_proxy=upcoming_proxy, past=past
     )
 
 
@@ -184,4 +292,5 @@ def build_world() -> World:
             invitation=InvitationFactory(organisation=organisation, email="invited@fuzz.example"),
             invoice=invoice,
             job=_finished_job(Job, staff),
+            meetings=_meetings(organisation, admin, staff, today),
         )

@@ -1,13 +1,20 @@
 """The progress page of a background job, its JSON status and its result."""
 
+import datetime
+
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 
+from activities.services.statements import statements_build_start
 from activities.tasks import build_statements
+from battery_norway.celery import app as celery_app
 from members.models import Role
 from portal import jobs
-from portal.models import JobStatus
+from portal.models import JobStatus, PendingTask
+from portal.queue import enqueue_after_commit, pending_tasks_dispatch
 from tests.factories import UserFactory, active_organisation, member_of
+from tests.portal.test_pending_tasks import _closed_port, _configure_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +69,17 @@ def test_a_finished_job_offers_its_result_and_stops_refreshing(client, job):
     assert "job-progress.js" not in content
 
 
+def test_a_finished_job_links_to_what_it_made(client, job):
+    job.params = {"links": [{"label": "The 3 invoices of this run", "url": "/staff/runs/1/"}]}
+    job.save(update_fields=["params"])
+    content = client.get(_url("job", job)).content.decode()
+    assert "The 3 invoices of this run" not in content  # not while it runs
+
+    finish(job)
+    content = client.get(_url("job", job)).content.decode()
+    assert '<a href="/staff/runs/1/">The 3 invoices of this run</a>' in content
+
+
 def test_a_failed_job_says_so_with_its_message(client, job):
     jobs.job_start(job_id=job.pk, total=3)
     jobs.job_fail(job_id=job.pk, message="The disk is full.")
@@ -83,6 +101,7 @@ def test_the_status_is_json_for_the_script(client, job):
         "total": 4,
         "percent": 75,
         "steps_text": "3 of 4 done",
+        "waiting": False,
         "finished": False,
         "download_url": None,
     }
@@ -152,8 +171,9 @@ def test_an_unknown_job_is_404(client, starter):
 
 @pytest.mark.parametrize("name", ["job", "job_status"])
 def test_job_pages_query_count_is_fixed(client, job, django_assert_num_queries, name):
-    # session, user, job (and the navigation on the HTML page)
-    with django_assert_num_queries(4 if name == "job" else 3):
+    # session, user, job, whether a job not started waits for the broker (and the navigation on
+    # the HTML page)
+    with django_assert_num_queries(5 if name == "job" else 4):
         assert client.get(_url(name, job)).status_code == 200
 
 
@@ -176,3 +196,91 @@ def test_a_job_started_again_after_a_lost_worker_counts_from_zero(job):
     jobs.job_start(job_id=job.pk, total=3)
     job.refresh_from_db()
     assert (job.done, job.percent) == (0, 0)
+
+
+@pytest.fixture
+def broker():
+    """``broker.down()``: a closed port; ``broker.up()``: in memory, with no worker."""
+    previous = {
+        "task_always_eager": celery_app.conf.task_always_eager,
+        "broker_url": celery_app.conf.broker_url,
+    }
+
+    class Broker:
+        def down(self) -> None:
+            _configure_broker(
+                task_always_eager=False, broker_url=f"redis://127.0.0.1:{_closed_port()}/0"
+            )
+
+        def up(self) -> None:
+            _configure_broker(task_always_eager=False, broker_url="memory://")
+
+    yield Broker()
+    _configure_broker(**previous)
+
+
+WAITING = "Waiting for the task queue; it starts as soon as the queue is back."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_task_the_broker_refused_says_it_waits_for_the_queue(client, broker):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    broker.down()
+    job = statements_build_start(year=2025, started_by=staff)
+    assert PendingTask.objects.get().job == job
+
+    content = client.get(_url("job", job)).content.decode()
+    assert WAITING in content
+    assert "Starting…" not in content
+    status = client.get(_url("job_status", job)).json()
+    assert (status["waiting"], status["steps_text"], status["finished"]) == (True, WAITING, False)
+
+    broker.up()  # the broker takes the task; no worker runs it here, so the job has not begun
+    assert pending_tasks_dispatch(older_than=datetime.timedelta(0)) == 1
+    status = client.get(_url("job_status", job)).json()
+    assert (status["waiting"], status["steps_text"]) == (False, "Starting…")
+    assert WAITING not in client.get(_url("job", job)).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_job_no_longer_waits_even_if_a_row_of_it_is_left(client, broker, starter):
+    broker.down()
+    job = jobs.job_create(kind="activities.statements", started_by=starter)
+    enqueue_after_commit(build_statements, job_id=job.pk, year=2025)
+    assert client.get(_url("job_status", job)).json()["waiting"] is True
+    # A redelivered copy started the job while the row's delete had not happened yet.
+    jobs.job_start(job_id=job.pk, total=2)
+    assert client.get(_url("job_status", job)).json()["waiting"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_of_another_id_is_linked_to_its_job_by_for_job(broker, starter):
+    broker.down()
+    job = jobs.job_create(kind="billing.invoice_run", started_by=starter)
+    other = jobs.job_create(kind="billing.invoice_run", started_by=starter)
+    enqueue_after_commit(build_statements, for_job=job, run_id=7)
+    enqueue_after_commit(build_statements, job_id=other.pk, year=2025)
+    assert PendingTask.objects.get(job=job).kwargs == {"run_id": 7}
+    assert jobs.job_waits_for_queue(job)
+    assert jobs.job_waits_for_queue(other)
+    assert not jobs.job_waits_for_queue(
+        jobs.job_create(kind="billing.invoice_run", started_by=starter)
+    )
+
+
+def test_a_job_is_not_failed_for_a_lost_database_connection_so_its_retry_runs_it(job):
+    jobs.job_start(job_id=job.pk, total=2)
+    try:
+        raise OperationalError("terminating connection due to administrator command")
+    except OperationalError:
+        jobs.job_fail(job_id=job.pk, message="lost")
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING
+
+    try:
+        raise ValueError("a real failure")
+    except ValueError:
+        jobs.job_fail(job_id=job.pk, message="broken")
+    job.refresh_from_db()
+    assert (job.status, job.message) == (JobStatus.FAILED, "broken")

@@ -74,6 +74,21 @@ def test_a_refused_recipient_is_a_lasting_failure_shown_with_its_error(smtp_serv
     assert "550" in email.last_error
 
 
+def test_a_recipient_deferred_with_451_is_retried_and_delivered_later(smtp_server):
+    smtp_server.inbox.defer.add("travel@celle.no")
+    email = enqueue(to="travel@celle.no")
+    with pytest.raises(outbox.TransientEmailError):
+        outbox.email_deliver(email=outbox.email_claim(email_id=email.pk))
+    email.refresh_from_db()
+    assert (email.status, "451" in email.last_error) == (EmailStatus.RETRYING, True)
+
+    smtp_server.inbox.defer.clear()
+    outbox.email_deliver(email=outbox.email_claim(email_id=email.pk))
+    email.refresh_from_db()
+    assert email.status == EmailStatus.SENT
+    assert smtp_server.inbox.wait_for(1)[0][0] == ["travel@celle.no"]
+
+
 def test_an_unreachable_mail_server_is_retried_then_given_up(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()

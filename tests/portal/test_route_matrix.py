@@ -16,12 +16,14 @@ from dataclasses import dataclass
 import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
-from django.db import connection, transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from activities.models import ActivityStatus, HourEntry
+from billing.models import InvoiceRun
 from billing.services.issuing import fee_invoice_issue
 from members.models import (
     Competence,
@@ -44,6 +46,7 @@ from tests.factories import (
     member_of,
     taking_part,
 )
+from tests.meetings.meeting_helpers import meeting_in_session
 
 pytestmark = pytest.mark.django_db
 
@@ -124,11 +127,41 @@ POLICY = {
     "billing:organisation_invoices": ORGANISATION,
     "billing:invoice_pdf": ORGANISATION_ADMIN,
     "billing:invoice_ehf": ORGANISATION_ADMIN,
+    "billing:run_detail": STAFF,
+    "meetings:list": MEMBER_PAGES,
+    "meetings:detail": MEMBER_PAGES,
+    "meetings:document": MEMBER_PAGES,
+    "meetings:roll": MEMBER_PAGES,
+    "meetings:roll_csv": MEMBER_PAGES,
+    "meetings:roll_xlsx": MEMBER_PAGES,
+    "meetings:roll_pdf": MEMBER_PAGES,
+    "meetings:representation": ORGANISATION_ADMIN,
+    "meetings:proxy_withdraw": ORGANISATION_ADMIN,
+    "meetings:proposal_new": ORGANISATION,
+    "meetings:checkin": MEMBER_PAGES,
+    "meetings:poll_live": MEMBER_PAGES,
+    "meetings:poll_state": MEMBER_PAGES,
+    "meetings:poll_receipts": MEMBER_PAGES,
+    "meetings:projector": MEMBER_PAGES,
+    "meetings:staff_room": STAFF,
+    # The minutes: everyone who may view the meeting; drafts and approval only for the meeting's
+    # officers (none in this world) and, for drafts, staff.
+    "meetings:minutes": MEMBER_PAGES,
+    "meetings:minutes_pdf": MEMBER_PAGES,
+    "meetings:minutes_draft_pdf": {**STAFF, "inactive": "members_only"},
+    "meetings:minutes_approve": {**STAFF, "staff": "404", "inactive": "members_only"},
 }
 
 # Allowed, and still a 404 for a reason of the page (a document not rendered yet, a job
 # without a result yet).
-MAY_404 = {"billing:invoice_pdf", "billing:invoice_ehf", "portal:job_download"}
+MAY_404 = {
+    "billing:invoice_pdf",
+    "billing:invoice_ehf",
+    "portal:job_download",
+    # minutes not drafted or approved in this world
+    "meetings:minutes_pdf",
+    "meetings:minutes_draft_pdf",
+}
 
 # A URL kwarg name -> how to get its value from the world.
 KWARGS = {
@@ -142,6 +175,10 @@ KWARGS = {
     "year": lambda w: w.entry.date.year,
     "invoice_pk": lambda w: w.invoice.pk,
     "token": lambda w: w.invitation.token,
+    "document_pk": lambda w: w.meeting.document.pk,
+    "proxy_pk": lambda w: w.meeting.proxy.pk,
+    "poll_pk": lambda w: w.meeting.closed_poll.pk,
+    "version": lambda w: 1,
 }
 # Where a kwarg name means something else on one route.
 ROUTE_KWARGS = {
@@ -149,6 +186,31 @@ ROUTE_KWARGS = {
     "portal:job_status": {"pk": lambda w: w.job.pk},
     "portal:job_download": {"pk": lambda w: w.job.pk},
     "portal:staff_enrolment_link": {"token": lambda w: "not-a-real-enrolment-token"},
+    "billing:run_detail": {"pk": lambda w: w.run.pk},
+    **{
+        f"meetings:{name}": {"year": lambda w: w.meeting.meeting.year}
+        for name in (
+            "detail",
+            "document",
+            "roll",
+            "roll_csv",
+            "roll_xlsx",
+            "roll_pdf",
+            "representation",
+            "proxy_withdraw",
+            "proposal_new",
+            "checkin",
+            "poll_live",
+            "poll_state",
+            "poll_receipts",
+            "projector",
+            "staff_room",
+            "minutes",
+            "minutes_pdf",
+            "minutes_draft_pdf",
+            "minutes_approve",
+        )
+    },
 }
 
 # Plausible form data per route for POST (refusals come before forms are read).
@@ -165,6 +227,8 @@ POST_DATA = {
     "activities:propose": {"title": "Forslag", "kind": "workshop"},
     "billing:run_confirm": {"year": "2026"},
     "billing:invoice_create": {"year": "2026"},
+    "meetings:proposal_new": {"title": "Forslag", "text": "Tekst"},
+    "meetings:representation": {"action": "proxy", "proxy-holder": "", "proxy-instruction": "x"},
 }
 
 
@@ -180,6 +244,8 @@ class World:
     period: object
     invoice: object
     job: object
+    run: object
+    meeting: object
     users: dict
 
 
@@ -221,6 +287,13 @@ def world() -> World:
     fee_schedule(timezone.localdate().year)
     invoice = fee_invoice_issue(organisation=mine, year=timezone.localdate().year, issued_by=None)
     InvitationFactory(organisation=theirs)
+    meeting = meeting_in_session(
+        organisation=mine,
+        representative=admin,
+        other=theirs,
+        other_representative=other_admin,
+        organisation_gives_proxy=True,
+    )
     return World(
         mine=mine,
         theirs=theirs,
@@ -232,6 +305,8 @@ def world() -> World:
         period=period,
         invoice=invoice,
         job=jobs.job_create(kind="activities.statements", started_by=admin, params={}),
+        run=InvoiceRun.objects.create(year=timezone.localdate().year),
+        meeting=meeting,
         users={
             "anonymous": None,
             "other_admin": other_admin,
@@ -312,6 +387,8 @@ def _snapshot_sql() -> str:
             continue
         table = connection.ops.quote_name(model._meta.db_table)
         column = connection.ops.quote_name(model._meta.pk.column)
+        if model._meta.pk.get_internal_type() == "UUIDField":
+            column = f"CAST({column} AS TEXT)"  # ballots: random ids, no maximum of their own
         # Names from the model registry, quoted: no outside input reaches this SQL.
         parts.append(f"(SELECT COUNT(*) FROM {table}), (SELECT MAX({column}) FROM {table})")  # noqa: S608
     return "SELECT " + ", ".join(parts)
@@ -332,6 +409,17 @@ def snapshot(world: World, sql: str) -> tuple:
         tuple(HourEntry.objects.filter(pk=world.entry.pk).values_list("hours", "description")),
         world.activity.participations.count(),
     )
+
+
+def close_download(response) -> None:
+    """Close a streamed download's file without ending the request: ``response.close()`` sends
+    ``request_finished``, whose ``close_old_connections`` would close the database connection
+    inside the test's transaction (the test client disconnects it the same way)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def client_for(user) -> Client:
@@ -382,6 +470,8 @@ def test_every_route_answers_every_kind_of_user_by_the_refusal_policy(world, cap
                 data = POST_DATA.get(name, {}) if method == "post" else None
                 with transaction.atomic():
                     response = getattr(clients[kind], method)(url, data)
+                    if response.streaming:
+                        close_download(response)
                     requests += 1
                     wrong = check(outcome, response, name=name, method=method)
                     if wrong:

@@ -6,6 +6,8 @@ from activities.models import HourEntry
 from members.models import User
 from portal.demo import data
 from portal.demo.activities import seed_demo_activities
+from portal.demo.billing import seed_demo_billing
+from portal.demo.meetings import seed_demo_meetings
 from portal.demo.network import seed_demo_network
 
 
@@ -30,14 +32,18 @@ class Command(BaseCommand):
 
     def seed(self):
         result = seed_demo_network()
+        staff = User.objects.get(email=data.STAFF_EMAIL)
         activities = seed_demo_activities(
-            staff=User.objects.get(email=data.STAFF_EMAIL),
-            steering=User.objects.get(email=data.STEERING_EMAIL),
+            staff=staff, steering=User.objects.get(email=data.STEERING_EMAIL)
         )
+        billing = seed_demo_billing(staff=staff)
+        meetings = seed_demo_meetings(staff=staff)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo network ready: {result.organisations} organisations, "
-                f"{activities} activities, {HourEntry.objects.count()} hour entries."
+                f"{activities} activities, {HourEntry.objects.count()} hour entries, "
+                f"{billing.invoices} invoices and {billing.credit_notes} credit notes, "
+                f"{len(meetings)} annual meetings."
             )
         )
         self.stdout.write("Demo logins (one per role):")
