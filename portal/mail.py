@@ -6,9 +6,10 @@ template engine (autoescape off, see TEMPLATES in settings), so a name such as
 part, should one be added, must be rendered with the default (escaping) engine.
 """
 
+import sys
+
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
-from django.core.mail.backends.console import EmailBackend as ConsoleBackend
 from django.core.mail.backends.filebased import EmailBackend as FileBackend
 from django.db import models
 from django.template import engines
@@ -104,13 +105,20 @@ def site_url(path: str = "/") -> str:
 
 
 class ConsoleAndFileBackend(BaseEmailBackend):
-    """The embedded default's mail backend: print each message and keep it as a file."""
+    """The embedded default's mail backend: keep each message whole as a file in
+    ``EMAIL_FILE_PATH`` and print one line about it, so a newcomer sees that mail went out
+    without a terminal full of attached PDFs."""
 
     def __init__(self, fail_silently=False, **kwargs):
         super().__init__(fail_silently=fail_silently)
-        self.console = ConsoleBackend(fail_silently=fail_silently, **kwargs)
         self.file = FileBackend(fail_silently=fail_silently, **kwargs)
 
     def send_messages(self, email_messages):
-        self.console.send_messages(email_messages)
-        return self.file.send_messages(email_messages)
+        sent = self.file.send_messages(email_messages)
+        folder = settings.EMAIL_FILE_PATH
+        for message in email_messages:
+            attached = f", {len(message.attachments)} attachment(s)" if message.attachments else ""
+            sys.stdout.write(
+                f"Mail to {', '.join(message.to)}: {message.subject}{attached} (in {folder})\n"
+            )
+        return sent

@@ -171,3 +171,12 @@ def result_sentence(result: dict) -> str:
     if result["kind"] == "election":
         return _election_sentence(result)
     return _motion_sentence(result)
+
+
+def result_sentence_for_reader(result: dict) -> str:
+    """``result_sentence`` in the active language, for pages; the stored sentence (Norwegian,
+    as the minutes print it) for a result that lacks what the sentence needs."""
+    try:
+        return result_sentence(result)
+    except KeyError:
+        return result.get("sentence", "")

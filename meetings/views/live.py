@@ -27,7 +27,7 @@ from meetings.models import (
 )
 from meetings.selectors.attendance import quorum_state
 from meetings.selectors.polls import poll_live_state
-from meetings.services.results import result_sentence
+from meetings.services.results import result_sentence_for_reader
 
 
 def current_poll(meeting: AnnualMeeting) -> Poll | None:
@@ -93,15 +93,6 @@ def result_rows(result: dict) -> list[list]:
     ]
 
 
-def sentence(result: dict) -> str:
-    """The result's sentence in the reader's language; the stored one (Norwegian, as in the
-    minutes) if the result lacks what the sentence needs."""
-    try:
-        return result_sentence(result)
-    except KeyError:
-        return result.get("sentence", "")
-
-
 def poll_state(meeting: AnnualMeeting, poll: Poll | None) -> dict:
     """The live state as plain data (JSON): the meeting's presence and quorum, the poll's item,
     rule and status, its turnout while open and its result once closed."""
@@ -145,7 +136,7 @@ def poll_state(meeting: AnnualMeeting, poll: Poll | None) -> dict:
         info["turnout_text"] = turnout_text(live.participated or 0, live.represented or 0)
     elif live.result:
         info["result"] = {
-            "sentence": sentence(live.result),
+            "sentence": result_sentence_for_reader(live.result),
             "passed": live.result.get("passed"),
             "rows": result_rows(live.result),
             "receipts_url": reverse(

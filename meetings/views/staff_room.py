@@ -21,7 +21,8 @@ from meetings.selectors.attendance import voting_organisations
 from meetings.services.lifecycle import meeting_close, meeting_open
 from meetings.services.polls import poll_close, poll_create, poll_open
 from meetings.services.presence import check_in, check_out
-from meetings.views.live import current_poll, poll_state, result_rows, sentence
+from meetings.services.results import result_sentence_for_reader
+from meetings.views.live import current_poll, poll_state, result_rows
 from meetings.views.mixins import MeetingMixin
 from meetings.views.polls import REFRESH_SECONDS
 from members.models import Organisation
@@ -91,7 +92,7 @@ def agenda_lines(meeting) -> list[ItemLine]:
             and item.candidate_count > (item.seats or 1),
         )
         if poll is not None and poll.result:
-            line.result_sentence = sentence(poll.result)
+            line.result_sentence = result_sentence_for_reader(poll.result)
             line.result_rows = result_rows(poll.result)
         lines.append(line)
     return lines

@@ -69,7 +69,7 @@ def _pages(world):
 
 @pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())
 def test_a_hostile_query_parameter_on_a_list_page_is_never_a_500(value):
-    world = build_world()
+    world = build_world(meetings=False)
     failures = []
     for name, path, user, parameters in _pages(world):
         driver = Driver(path=path, user=user, label=name)
@@ -85,7 +85,7 @@ def test_a_hostile_query_parameter_on_a_list_page_is_never_a_500(value):
 
 @pytest.mark.parametrize("back", ["0", "staff_invoices", "/x\r\ny", "//evil.example/", ""])
 def test_resending_an_invoice_goes_back_to_a_page_of_the_portal_whatever_next_says(back):
-    world = build_world()
+    world = build_world(meetings=False)
     driver = Driver(path="", user=world.staff, label="resend")
     path = reverse("billing:invoice_resend", kwargs={"invoice_pk": world.invoice.pk})
     response = driver.client().post(path, {"request_number": "1", "next": back})
@@ -96,7 +96,7 @@ def test_resending_an_invoice_goes_back_to_a_page_of_the_portal_whatever_next_sa
 
 @pytest.mark.parametrize("selected", ["", "-inf", "9" * 40, "1e9999", "%00"])
 def test_an_admin_action_on_ids_that_are_not_ids_says_select_items(selected):
-    world = build_world()
+    world = build_world(meetings=False)
     driver = Driver(path="", user=world.staff, label="admin action")
     changelist = reverse("admin:members_organisation_changelist")
     before = row_counts()
@@ -112,7 +112,7 @@ def test_an_admin_action_on_ids_that_are_not_ids_says_select_items(selected):
 @pytest.mark.parametrize("organisation", ["-inf", "9" * 400, "1e9999", "%00"])
 def test_an_admin_form_with_an_id_that_is_not_an_id_shows_the_form_again(organisation):
     """The autocomplete widget looked the submitted id up to show it and crashed."""
-    world = build_world()
+    world = build_world(meetings=False)
     driver = Driver(path="", user=world.staff, label="admin competence")
     add = reverse("admin:members_competence_add")
     before = row_counts()
@@ -128,7 +128,7 @@ def test_an_admin_form_with_an_id_that_is_not_an_id_shows_the_form_again(organis
 @pytest.mark.parametrize("token", ["%00", "x" * 5000, "%ED%A0%80", "a:b:c", "a%0D%0Ab", "1e9999"])
 def test_a_hostile_submission_token_is_refused_without_writing(token):
     """The fuzz tests carry the one-time token over as rendered; here it is the hostile value."""
-    world = build_world()
+    world = build_world(meetings=False)
     path = reverse("activities:hour_create", kwargs={"pk": world.organisation.pk})
     driver = Driver(path=path, user=world.admin, label="hour create")
     body = (

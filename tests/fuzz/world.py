@@ -102,7 +102,7 @@ class World:
         return self.organisation.pk
 
     def _year(self, url_name: str) -> int:
-        if not url_name.startswith("meetings:"):
+        if not url_name.startswith("meetings:") or self.meetings is None:
             return timezone.localdate().year
         if url_name == "meetings:document":
             return self.meetings.session.meeting.year
@@ -126,11 +126,14 @@ class World:
             "invoice_pk": self.invoice.pk,
             "year": self._year(url_name),
             "token": self.invitation.token,
-            "document_pk": self.meetings.session.document.pk,
-            "proxy_pk": self.meetings.upcoming_proxy.pk,
-            "poll_pk": self.meetings.session.closed_poll.pk,
-            "version": 1,
         }
+        if self.meetings is not None:
+            known |= {
+                "document_pk": self.meetings.session.document.pk,
+                "proxy_pk": self.meetings.upcoming_proxy.pk,
+                "poll_pk": self.meetings.session.closed_poll.pk,
+                "version": 1,
+            }
         if not set(names) <= known.keys():
             return None
         return {name: known[name] for name in names}
@@ -244,8 +247,9 @@ def _finished_job(job_model, staff):
     return job
 
 
-def build_world() -> World:
-    """Every kind of row a route needs, owned by one active organisation."""
+def build_world(*, meetings: bool = True) -> World:
+    """Every kind of row a route needs, owned by one active organisation; ``meetings=False``
+    leaves out the three meetings (their notices render PDFs), for tests of other pages."""
     from activities.services.hours import hour_entry_create
     from billing.services.issuing import fee_invoice_issue
     from portal.models import Job
@@ -292,5 +296,5 @@ def build_world() -> World:
             invitation=InvitationFactory(organisation=organisation, email="invited@fuzz.example"),
             invoice=invoice,
             job=_finished_job(Job, staff),
-            meetings=_meetings(organisation, admin, staff, today),
+            meetings=_meetings(organisation, admin, staff, today) if meetings else None,
         )
