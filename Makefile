@@ -41,8 +41,8 @@ format: install
 bench: install
 	$(BIN)/python -m benchmarks
 	@case "$$DATABASE_URL" in \
-	  postgres://*|postgresql://*) $(BIN)/python -m benchmarks --poll && $(BIN)/python -m benchmarks --faults ;; \
-	  *) echo "Poll and fault benchmarks skipped: they need DATABASE_URL to be PostgreSQL (and redis-server)." ;; \
+	  postgres://*|postgresql://*) $(BIN)/python -m benchmarks --load && $(BIN)/python -m benchmarks --poll && $(BIN)/python -m benchmarks --faults ;; \
+	  *) echo "Load, poll and fault benchmarks skipped: they need DATABASE_URL to be PostgreSQL (and redis-server)." ;; \
 	esac
 
 messages: install

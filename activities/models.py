@@ -231,8 +231,16 @@ class HourEntry(models.Model):
             ),
         ]
         indexes = [
+            # An organisation's list and totals; the day-by-day rules of one person.
             models.Index(fields=["organisation", "date"]),
             models.Index(fields=["person", "date"]),
+            # The network by date (the admin changelist's order, the date hierarchy) and each
+            # person's or organisation's yearly totals, summed from the index alone (PostgreSQL).
+            models.Index(
+                fields=["date", "person"],
+                include=["hours", "organisation"],
+                name="hourentry_date_person_hours",
+            ),
         ]
 
     def __str__(self):

@@ -39,6 +39,20 @@ def parse_arguments() -> argparse.Namespace:
         help="instead of the pages, time a poll on gunicorn (BENCH_POLL_DATABASE_URL)",
     )
     parser.add_argument(
+        "--load",
+        action="store_true",
+        help="instead of the pages, the pages under load on gunicorn (writes results.md)",
+    )
+    parser.add_argument(
+        "--seconds-per-page", type=float, default=8.0, help="load: timed seconds a page"
+    )
+    parser.add_argument(
+        "--column",
+        choices=("before", "after"),
+        default="after",
+        help="load: the column of benchmarks/results.md this run fills",
+    )
+    parser.add_argument(
         "--faults",
         action="store_true",
         help="instead of the pages, member load on gunicorn while Redis and the worker fail",
@@ -77,6 +91,11 @@ def main() -> None:
         from benchmarks import faults
 
         print(faults.main(fault_seconds=arguments.fault_seconds).report())
+        return
+    if arguments.load:
+        from benchmarks import load
+
+        print(load.main(seconds_per_page=arguments.seconds_per_page, column=arguments.column))
         return
     if arguments.poll:
         from benchmarks import poll

@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.databases import bench_database_url
+from benchmarks.serving import STARTUP_TIMEOUT, free_port, start_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "portal_bench_faults"
 PASSWORD = "bench-password-faults"  # noqa: S105  (the benchmark's own throwaway users)
-STARTUP_TIMEOUT = 60
 SETTLE_TIMEOUT = 300
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # Visibility timeout and outbox lease short, so a killed worker's work comes back in seconds.
@@ -44,12 +44,6 @@ FAST_RECOVERY = {
     "OUTBOX_SENDING_LEASE_SECONDS": "10",
     "WORKER_HEARTBEAT_SECONDS": "2",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -214,7 +208,7 @@ def _an_organisation(n: int):
 class RedisProcess:
     def __init__(self, binary: str):
         self.binary = binary
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
 
@@ -298,25 +292,6 @@ class Worker:
                 self.process.kill()
 
 
-def start_gunicorn(port: int, log_dir: Path, tally: Tally) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    os.environ.update({"GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"})
-    process = _spawn(
-        [str(gunicorn), "--config", "gunicorn.conf.py", "battery_norway.wsgi"],
-        log_dir / "gunicorn.log",
-    )
-    probe = Browser(port, Tally())
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited; see {log_dir / 'gunicorn.log'}.")
-        if probe.request("GET", "/healthz")[0] == 200:
-            return process
-        time.sleep(0.2)
-    process.terminate()
-    raise SystemExit("gunicorn did not answer /healthz in time.")
-
-
 def member_load(port, person, organisation_id, activity_id, tally, stop, n) -> None:
     email, user_id = person
     browser = Browser(port, tally)
@@ -366,7 +341,7 @@ def main(*, fault_seconds: float = 120.0, clients: int = 6, organisations: int =
     scratch = Path(tempfile.mkdtemp(prefix="faults-", dir=ROOT / "var"))
     redis = RedisProcess(binary)
     inbox = CountingInbox()
-    smtp_port = _free_port()
+    smtp_port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     queue = f"bench-faults-{uuid.uuid4().hex[:8]}"
     worker = Worker(queue, scratch)
@@ -384,8 +359,8 @@ def main(*, fault_seconds: float = 120.0, clients: int = 6, organisations: int =
 
         django.setup()
         people, activity_id = prepare_database(clients, organisations)
-        port = _free_port()
-        processes.append(start_gunicorn(port, scratch, tally))
+        port = free_port()
+        processes.append(start_gunicorn(port, workers=2, log_path=scratch / "gunicorn.log"))
         processes.append(
             _spawn(
                 [

@@ -7,12 +7,20 @@ its e-mail (both attached) delivered.
     BENCH_INVOICE_DATABASE_URL=postgres://.../portal_bench REDIS_URL=redis://.../9 \\
         python -m benchmarks --invoice-run 200 --workers 2
         the real stack: PostgreSQL, Redis and that many `celery worker` processes (solo pool)
+    BENCH_INVOICE_DATABASE_URL=... REDIS_URL=... python -m benchmarks.invoice_run 200 1 2
+        the real stack with 1, then 2 workers, in one run, as a table
+
+With workers, the same run also times bare WeasyPrint: the run's own invoice pages (HTML made
+beforehand) written to PDF by as many plain processes as there were workers, warmed up and
+started together, nothing else. The ratio of the two throughputs is what the run's spreading
+over the workers achieves (the goal: at least 0.8 with 2).
 
 The database is the benchmark's own and is emptied first: a PostgreSQL database's name must
 contain "bench".
 """
 
 import datetime
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -61,18 +69,51 @@ class Result:
     database: str
     pdf_ms: float
     ehf_ms: float
+    workers: int = 0
+    bare_seconds: float | None = None  # bare WeasyPrint, as many processes as workers
 
     @property
     def per_second(self) -> float:
         return self.invoices / self.seconds
 
+    @property
+    def bare_per_second(self) -> float | None:
+        return self.invoices / self.bare_seconds if self.bare_seconds else None
+
+    @property
+    def ratio(self) -> float | None:
+        bare = self.bare_per_second
+        return self.per_second / bare if bare else None
+
     def report(self) -> str:
-        return (
+        text = (
             f"Invoice run ({self.mode}, {self.database}): {self.invoices} invoices issued, "
             f"rendered (PDF + EHF), stored and e-mailed in {self.seconds:.1f} s = "
             f"{self.per_second:.1f} invoices/s.\n"
             f"Rendering alone, per invoice: PDF {self.pdf_ms:.0f} ms, EHF {self.ehf_ms:.0f} ms."
         )
+        if self.ratio is not None:
+            text += (
+                f"\nBare WeasyPrint, {self.workers} process(es): {self.bare_seconds:.1f} s = "
+                f"{self.bare_per_second:.1f} invoices/s; the run reaches {self.ratio:.2f} of it."
+            )
+        return text
+
+
+def table(results: list[Result]) -> str:
+    """The runs side by side: workers, the run's and bare WeasyPrint's throughput, the ratio."""
+    lines = [
+        "| workers | invoices | run s | run /s | bare WeasyPrint s | bare /s | run ÷ bare |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        bare = result.bare_per_second or 0.0
+        lines.append(
+            f"| {result.workers} | {result.invoices} | {result.seconds:.1f} | "
+            f"{result.per_second:.2f} | {result.bare_seconds or 0:.1f} | {bare:.2f} | "
+            f"{result.ratio or 0:.2f} |"
+        )
+    return "\n".join(lines)
 
 
 def _free_port() -> int:
@@ -220,7 +261,81 @@ def rendering_times(samples: int = 5) -> tuple[float, float]:
     return timings[0], timings[1]
 
 
-def main(*, organisations: int, workers: int = 0) -> Result:
+def _bare_process(pages: list[str], base_url: str, barrier, finished) -> None:
+    """One bare process: warm up on the first page, wait for the others, write every PDF."""
+    from weasyprint import HTML
+
+    HTML(string=pages[0], base_url=base_url).write_pdf()
+    barrier.wait()
+    for page in pages:
+        HTML(string=page, base_url=base_url).write_pdf()
+    finished.put(time.perf_counter())
+
+
+def bare_weasyprint_seconds(processes: int) -> float:
+    """Seconds for ``processes`` plain processes to write the PDF of every invoice in the
+    database (its HTML made beforehand), from their common start to the last one done."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from billing.models import Invoice
+    from billing.rendering.pdf import invoice_pdf_html
+
+    pages = []
+    for invoice in Invoice.objects.order_by("number"):
+        with translation.override(invoice.language or settings.LANGUAGE_CODE):
+            pages.append(invoice_pdf_html(invoice))
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(processes + 1)
+    finished = context.Queue()
+    workers = [
+        context.Process(
+            target=_bare_process,
+            args=(pages[n::processes], str(settings.BASE_DIR), barrier, finished),
+        )
+        for n in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    barrier.wait()
+    started = time.perf_counter()
+    ends = [finished.get(timeout=DELIVERY_TIMEOUT) for _worker in workers]
+    for worker in workers:
+        worker.join()
+    return max(ends) - started
+
+
+def _timed_run(*, organisations: int, workers: int, inbox, queue: str, scratch: Path) -> Result:
+    from django.db import connection
+
+    from billing.services.runs import invoice_run_start
+
+    prepare_database()
+    staff = create_participants(organisations)
+    processes: list[subprocess.Popen] = []
+    try:
+        if workers:
+            processes = start_workers(workers, queue, scratch)
+        inbox.count = 0
+        started = time.perf_counter()
+        invoice_run_start(year=YEAR, started_by=staff)
+        if not inbox.wait_for(organisations, DELIVERY_TIMEOUT):
+            raise SystemExit(f"Only {inbox.count} of {organisations} e-mails arrived.")
+        seconds = time.perf_counter() - started
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+    pdf_ms, ehf_ms = rendering_times()
+    bare = bare_weasyprint_seconds(workers) if workers else None
+    mode = f"{workers} Celery worker(s), Redis" if workers else "in process (eager)"
+    return Result(organisations, seconds, mode, connection.vendor, pdf_ms, ehf_ms, workers, bare)
+
+
+def compare(*, organisations: int, worker_counts: list[int]) -> list[Result]:
+    """One timed run (and its bare WeasyPrint timing) per entry of ``worker_counts``, in order,
+    each in the emptied database."""
     from aiosmtpd.controller import Controller
 
     inbox = CountingInbox()
@@ -229,36 +344,44 @@ def main(*, organisations: int, workers: int = 0) -> Result:
     controller.start()
     scratch = Path(tempfile.mkdtemp(prefix="invoice-run-", dir=ROOT / "var"))
     queue = f"bench-invoice-run-{uuid.uuid4().hex[:8]}"
-    processes: list[subprocess.Popen] = []
     try:
         configure_environment(
-            workers=workers, smtp_port=port, media_root=scratch / "media", queue=queue
+            workers=max(worker_counts), smtp_port=port, media_root=scratch / "media", queue=queue
         )
         import django
 
         django.setup()
-        from django.db import connection
-
-        from billing.services.runs import invoice_run_start
-
-        prepare_database()
-        staff = create_participants(organisations)
-        if workers:
-            processes = start_workers(workers, queue, scratch)
-
-        started = time.perf_counter()
-        invoice_run_start(year=YEAR, started_by=staff)
-        if not inbox.wait_for(organisations, DELIVERY_TIMEOUT):
-            raise SystemExit(f"Only {inbox.count} of {organisations} e-mails arrived.")
-        seconds = time.perf_counter() - started
-
-        pdf_ms, ehf_ms = rendering_times()
-        mode = f"{workers} Celery worker(s), Redis" if workers else "in process (eager)"
-        return Result(organisations, seconds, mode, connection.vendor, pdf_ms, ehf_ms)
+        return [
+            _timed_run(
+                organisations=organisations,
+                workers=workers,
+                inbox=inbox,
+                queue=queue,
+                scratch=scratch,
+            )
+            for workers in worker_counts
+        ]
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=60)
         controller.stop()
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main(*, organisations: int, workers: int = 0) -> Result:
+    return compare(organisations=organisations, worker_counts=[workers])[0]
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.invoice_run")
+    parser.add_argument("organisations", type=int)
+    parser.add_argument("workers", type=int, nargs="+", help="worker counts, one run each")
+    arguments = parser.parse_args()
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():  # the benchmark creates and counts every organisation's invoices
+        results = compare(organisations=arguments.organisations, worker_counts=arguments.workers)
+    for result in results:
+        print(result.report())
+        print()
+    print(table(results))

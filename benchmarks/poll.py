@@ -17,9 +17,6 @@ import os
 import random
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -28,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.databases import bench_database_url
+from benchmarks.serving import STARTUP_TIMEOUT, free_port, session_for, start_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2027
@@ -36,7 +34,6 @@ HEALTH_INTERVAL = 0.2
 # The casting is timed for at most this long (the run stays under about two minutes); when the
 # machine cannot keep up, casts per second are counted over the budget.
 CAST_BUDGET_SECONDS = 75
-STARTUP_TIMEOUT = 60
 OBSERVER_ORGANISATIONS = 30
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -125,12 +122,6 @@ class Result:
         return "\n".join(lines)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def configure_environment() -> str:
     url = bench_database_url(
         variable="BENCH_POLL_DATABASE_URL", name="portal_bench_poll", option="--poll"
@@ -156,18 +147,6 @@ def prepare_database() -> None:
     call_command("flush", verbosity=0, interactive=False)
     importlib.import_module("members.migrations.0002_seed_reference_data").create(apps, None)
     importlib.import_module("billing.migrations.0002_series_and_seller").create(apps, None)
-
-
-def _session_for(user) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
 
 
 def create_room(voters: int, observers: int) -> tuple[list[Voter], list[str], int]:
@@ -286,10 +265,10 @@ def create_room(voters: int, observers: int) -> tuple[list[Voter], list[str], in
     )
     poll = poll_open(poll=poll_create(item=item, secret=True), actor=staff)
     voter_sessions = [
-        Voter(organisation.pk, _session_for(user))
+        Voter(organisation.pk, session_for(user))
         for user, organisation in zip(representatives, voting, strict=True)
     ]
-    return voter_sessions, [_session_for(user) for user in people], poll.pk
+    return voter_sessions, [session_for(user) for user in people], poll.pk
 
 
 class Browser:
@@ -420,36 +399,6 @@ def probe_health(port: int, stop: threading.Event, health: Samples) -> threading
     return thread
 
 
-def start_gunicorn(port: int, workers: int, log_dir: Path) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    log = (log_dir / "gunicorn.log").open("wb")
-    process = subprocess.Popen(
-        [str(gunicorn), "--config", "gunicorn.conf.py", "battery_norway.wsgi"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "WEB_CONCURRENCY": str(workers),
-        },
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited; see {log_dir / 'gunicorn.log'}.")
-        try:
-            status, _ = Browser(port, "").request("GET", "/healthz")
-        except OSError:
-            time.sleep(0.2)
-            continue
-        if status == 200:
-            return process
-        time.sleep(0.2)
-    process.terminate()
-    raise SystemExit("gunicorn did not answer /healthz in time.")
-
-
 def main(*, voters: int = 300, observers: int = 300, clients: int = 16, workers: int = 4) -> Result:
     configure_environment()
     import django
@@ -460,7 +409,7 @@ def main(*, voters: int = 300, observers: int = 300, clients: int = 16, workers:
     from meetings.models import Participation
 
     scratch = Path(tempfile.mkdtemp(prefix="poll-bench-", dir=ROOT / "var"))
-    port = _free_port()
+    port = free_port()
     process = None
     stop = threading.Event()
     try:
@@ -470,7 +419,7 @@ def main(*, voters: int = 300, observers: int = 300, clients: int = 16, workers:
         from django.db import connections
 
         connections.close_all()
-        process = start_gunicorn(port, workers, scratch)
+        process = start_gunicorn(port, workers=workers, log_path=scratch / "gunicorn.log")
         cast, live_page, state, health = Samples(), Samples(), Samples(), Samples()
         threads = [probe_health(port, stop, health)]
         threads += watch(port, observer_sessions, stop, live_page, state)

@@ -15,10 +15,13 @@ def run_invoices(*, run_id: int) -> None:
 
 
 @shared_task(name="billing.deliver_invoice")
-def deliver_invoice(*, invoice_id: int) -> None:
+def deliver_invoice(*, invoice_id: int, run_id: int | None = None) -> None:
     from billing.models import Invoice  # noqa: PLC0415 -- leaf: tasks import at run time
-    from billing.services import sending  # noqa: PLC0415 -- leaf: services import tasks
+    from billing.services import runs, sending  # noqa: PLC0415 -- leaf: services import tasks
 
+    if run_id is not None:  # one invoice of a run, which records the result in its job
+        runs.invoice_run_deliver(run_id=run_id, invoice_id=invoice_id)
+        return
     invoice = Invoice.objects.filter(pk=invoice_id).first()
     if invoice is None:
         return

@@ -1,12 +1,20 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Sum
+from django.template.defaultfilters import floatformat
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from activities.exports import hours_response
 from activities.models import HourEntry, ReportingPeriod
-from activities.selectors import with_lock_state
+from activities.selectors import with_lock_state, years_with_entries
 from activities.services import hours as services
+from members.models import Organisation
 from portal.forms import PortalModelForm
 from portal.parsing import INTEGER_MAX, parse_integer
 
@@ -29,6 +37,24 @@ class PeriodFilter(admin.SimpleListFilter):
         return queryset.filter(date__gte=period.start_date, date__lte=period.end_date)
 
 
+class YearFilter(admin.SimpleListFilter):
+    """The year, offered from the first to the last entry's: two index look-ups, where the
+    admin's date hierarchy reads every entry's date to list the years."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        return [(year, year) for year in years_with_entries(HourEntry.objects.all())]
+
+    def queryset(self, request, queryset):
+        try:
+            year = parse_integer(self.value(), min_value=1, max_value=9999)
+        except ValidationError:
+            return queryset  # absent, or not a year: every year
+        return queryset.filter(date__year=year)
+
+
 class LockFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "locked"
@@ -40,6 +66,52 @@ class LockFilter(admin.SimpleListFilter):
         if self.value() not in ("open", "locked"):
             return queryset
         return with_lock_state(queryset).filter(in_locked_period=self.value() == "locked")
+
+
+def organisation_widget() -> AutocompleteSelect:
+    """The admin's search-as-you-type select of organisations (its own autocomplete view)."""
+    return AutocompleteSelect(HourEntry._meta.get_field("organisation"), admin.site)
+
+
+class OrganisationFilter(admin.SimpleListFilter):
+    """The organisation, chosen by searching: a list of links to 2,000 organisations would be
+    a query and a page of its own."""
+
+    title = _("organisation")
+    parameter_name = "organisation"
+    template = "admin/activities/organisation_filter.html"
+
+    def lookups(self, request, model_admin):
+        return ()  # no list of links; ``choices`` gives the search form
+
+    def has_output(self):
+        return True
+
+    def organisation_pk(self) -> int | None:
+        try:
+            return parse_integer(self.value(), min_value=1, max_value=INTEGER_MAX)
+        except ValidationError:
+            return None  # absent, or not an id: no organisation chosen
+
+    def queryset(self, request, queryset):
+        pk = self.organisation_pk()
+        return queryset if pk is None else queryset.filter(organisation_id=pk)
+
+    def choices(self, changelist):
+        field = forms.ModelChoiceField(
+            queryset=Organisation.objects.all(), widget=organisation_widget(), required=False
+        )
+        selected = self.organisation_pk()
+        yield {
+            "field": field.widget.render(self.parameter_name, selected),
+            "hidden": [
+                (name, value)
+                for name, value in changelist.params.items()
+                if name not in (self.parameter_name, PAGE_VAR)
+            ],
+            "selected": selected is not None,
+            "clear": changelist.get_query_string(remove=[self.parameter_name]),
+        }
 
 
 class HourEntryAdminForm(PortalModelForm):
@@ -70,18 +142,51 @@ class HourEntryAdminForm(PortalModelForm):
         return cleaned
 
 
+class EstimatedCountPaginator(Paginator):
+    """The unfiltered list's count from PostgreSQL's statistics (as of the last ``ANALYZE``)
+    once the table is large: counting a million rows exactly on every visit only to number the
+    pages costs more than the page itself. Filtered lists, and small tables, are counted."""
+
+    exact_below = 100_000
+
+    @cached_property
+    def count(self) -> int:
+        query = self.object_list.query  # type: ignore[attr-defined]  # the admin passes a QuerySet
+        if connection.vendor == "postgresql" and not query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [query.model._meta.db_table],
+                )
+                (estimate,) = cursor.fetchone()
+            if estimate >= self.exact_below:
+                return estimate
+        return super().count
+
+
+def _is_narrowed(changelist) -> bool:
+    """A filter or a search."""
+    return bool(changelist.has_active_filters or changelist.query)
+
+
 @admin.register(HourEntry)
 class HourEntryAdmin(admin.ModelAdmin):
     """Staff corrections go through the hour services (locked periods allowed) and are audited."""
 
     form = HourEntryAdminForm
     list_display = ("date", "organisation", "person", "activity", "hours", "description")
-    list_filter = (PeriodFilter, LockFilter, "activity", "organisation")
+    list_filter = (YearFilter, PeriodFilter, LockFilter, "activity", OrganisationFilter)
     search_fields = ("organisation__name", "person__email", "person__full_name", "activity__title")
     list_select_related = ("organisation", "person", "activity")
     autocomplete_fields = ("organisation", "person", "activity")
-    date_hierarchy = "date"
     actions = ("export_csv",)
+    # A million entries: the page counts the filtered rows once, never all of them again.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    @property
+    def media(self):
+        return super().media + organisation_widget().media
 
     def get_readonly_fields(self, request, obj=None):
         return ("organisation",) if obj is not None else ()
@@ -89,10 +194,11 @@ class HourEntryAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
+        if changelist is not None and _is_narrowed(changelist):
+            # Summing every entry of the network would read the whole table on each visit.
             total = changelist.queryset.aggregate(total=Sum("hours"))["total"] or 0
             response.context_data["title"] = _("Hour entries (total %(total)s hours)") % {
-                "total": total
+                "total": floatformat(total, "-2g")  # the same on every database
             }
         return response
 
@@ -119,5 +225,4 @@ class HourEntryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected entries to CSV"))
     def export_csv(self, request, queryset):
-        entries = queryset.select_related("person", "activity", "organisation")
-        return hours_response(entries, file_format="csv", filename="hours.csv")
+        return hours_response(queryset, file_format="csv", filename="hours.csv")

@@ -17,6 +17,7 @@ from activities.models import (
 )
 from activities.validators import participation_open, validate_activity_dates
 from members.models import Organisation, OrganisationRole, User
+from portal.page_cache import ACTIVITIES, page_cache_bump
 
 ALLOWED_TRANSITIONS = {
     ActivityStatus.APPROVED: {ActivityStatus.RUNNING, ActivityStatus.CANCELLED},
@@ -42,6 +43,7 @@ def activity_propose(
         activity.save()
         activity.segments.set(segments)
         activity.competence_areas.set(competence_areas)
+        page_cache_bump(ACTIVITIES)
     return activity
 
 
@@ -75,6 +77,7 @@ def activity_decide(
             else ActivityStatus.CANCELLED
         )
         activity.save(update_fields=["status"])
+        page_cache_bump(ACTIVITIES)
     return decision
 
 
@@ -94,6 +97,7 @@ def activity_set_status(*, activity: Activity, status: str) -> Activity:
             )
         activity.status = status
         activity.save(update_fields=["status"])
+        page_cache_bump(ACTIVITIES)
     return activity
 
 
@@ -120,6 +124,7 @@ def participation_sign_up(
         except IntegrityError:
             participation = Participation.objects.get(activity=activity, organisation=organisation)
         participation.people.set(people)
+        page_cache_bump(ACTIVITIES)
     return participation
 
 
@@ -132,3 +137,4 @@ def participation_withdraw(*, participation: Participation) -> None:
             _("Hours are logged on this activity; delete them before withdrawing.")
         )
     participation.delete()
+    page_cache_bump(ACTIVITIES)

@@ -16,13 +16,16 @@ from activities.services import activities as services
 from activities.validators import participation_open
 from members.models import Role, User
 from members.selectors import organisations_for
-from portal import rules
+from portal import page_cache, rules
 from portal.list_views import FilteredListMixin
 from portal.permissions import MembersOnlyMixin, OrganisationPermissionMixin
 from portal.service_errors import add_service_error, message_text
 
 
-class ActivityListView(MembersOnlyMixin, FilteredListMixin, ListView):
+class ActivityListView(
+    MembersOnlyMixin, page_cache.CachedFirstPageMixin, FilteredListMixin, ListView
+):
+    page_cache_name = page_cache.ACTIVITIES
     template_name = "activities/activity_list.html"
     context_object_name = "activities"
     paginate_by = 20

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import InvalidPage
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from activities import selectors
 from activities.filters import HourEntryFilter
 from activities.forms import HourEntryForm, hours_text
 from activities.models import HourEntry
+from activities.paging import HourPaginator
 from activities.services import hours as services
 from activities.views.mixins import OrganisationHoursMixin
 from members.views.organisations import OrganisationChoiceView
@@ -50,18 +52,31 @@ class HourListView(HourFilterMixin, ListView):
     def get_base_queryset(self):
         return selectors.with_lock_state(self.visible_entries())
 
+    @cached_property
+    def totals(self) -> dict:
+        """The filtered entries' hours and count: the summary line and the paginator's count."""
+        return self.filterset.qs.aggregate(hours=Sum("hours"), entries=Count("pk"))
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = HourPaginator(queryset, page_size, count=self.totals["entries"])
+        query = self.request.GET
+        try:
+            page = paginator.page_at(
+                query.get("page") or 1, after=query.get("after"), before=query.get("before")
+            )
+        except InvalidPage as error:
+            raise Http404(_("That page does not exist.")) from error
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
-        totals = self.filterset.qs.aggregate(hours=Sum("hours"), entries=Count("pk"))
-        context = {"totals": totals}
+        context = {"totals": self.totals}
         if self.is_admin:
             today = timezone.localdate()
             context.update(
                 periods=selectors.periods_with_confirmations(self.organisation, today),
                 over_limit=list(selectors.people_over_yearly_limit(today.year, self.organisation)),
                 limit_year=today.year,
-                statement_years=[
-                    date.year for date in self.visible_entries().dates("date", "year", "DESC")
-                ],
+                statement_years=selectors.years_with_entries(self.visible_entries()),
             )
         return super().get_context_data(**context, **kwargs)
 

@@ -61,7 +61,7 @@ class HourExportView(HourFilterMixin, View):
     """The entries the user may see, with the list's filters applied."""
 
     def get_base_queryset(self):
-        return self.visible_entries().select_related("organisation")
+        return self.visible_entries()
 
     def get(self, request, *args, **kwargs):
         file_format = kwargs["file_format"]

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext
@@ -59,7 +59,7 @@ class ReminderInline(ReadOnlyInline):
     fields = ("level", "sent_on")
 
 
-def csv_download(rows, filename: str) -> HttpResponse:
+def csv_download(rows, filename: str) -> StreamingHttpResponse:
     return exports.accounting_csv_response(rows, filename=filename)
 
 

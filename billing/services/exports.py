@@ -10,7 +10,7 @@ total); KID; and, for a credit note, the number of the invoice it credits. Writt
 
 from dataclasses import astuple
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 
 from billing.selectors import ExportRow
 from portal import exports
@@ -34,8 +34,8 @@ def accounting_csv(rows: list[ExportRow]) -> str:
     return exports.csv_text(HEADER, (astuple(row) for row in rows), delimiter=";")
 
 
-def accounting_csv_response(rows: list[ExportRow], *, filename: str) -> HttpResponse:
-    """A download of the rows as CSV."""
-    return exports.csv_response(
+def accounting_csv_response(rows: list[ExportRow], *, filename: str) -> StreamingHttpResponse:
+    """A download of the rows as CSV, written in chunks as it is sent."""
+    return exports.csv_stream_response(
         HEADER, (astuple(row) for row in rows), filename=filename, delimiter=";"
     )

@@ -5,10 +5,12 @@ died: the database's one-fee-invoice-per-organisation-and-year constraint means 
 is billed twice, and the outbox's send keys mean no invoice is e-mailed twice. A repeated run
 finishes the work of an earlier attempt (documents, e-mail) instead of starting it over.
 
-A run is one task, one organisation after the other, so its progress is simple to follow. It
-should end within the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT, an hour by
-default; about 3 invoices a second per worker): a longer one is handed to a second worker,
-which is harmless for the reasons above but doubles the work.
+The run task issues the invoices one organisation after the other (the numbers are gapless, so
+issuing is serial anyway, and fast) and queues one delivery task per invoice: rendering the PDF
+and EHF, the slow part, spreads over every worker. Each delivery records its result in the job
+under the job's row lock; the last one finishes the job. The issuing should end within the
+broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT, an hour by default), which it does by
+far; a delivery task takes a fraction of a second.
 """
 
 import datetime
@@ -202,6 +204,10 @@ def invoice_run_start(
     return run
 
 
+# What a delivery left for the run's summary, by invoice (``params["deliveries"]``).
+EMAILED, NOT_SENT, FAILED = "emailed", "not_sent", "failed"
+
+
 @dataclass
 class RunTally:
     issued: int = 0
@@ -212,6 +218,38 @@ class RunTally:
     failed: list[str] = field(default_factory=list)
     invoice_ids: list[int] = field(default_factory=list)
     skipped_organisations: list[dict] = field(default_factory=list)
+
+    def issue_record(self) -> dict:
+        """What the issuing step keeps in the job (``params["issue"]``, JSON)."""
+        return {
+            "issued": self.issued,
+            "already_invoiced": self.already_invoiced,
+            "invoice_ids": self.invoice_ids,
+            "skipped": self.skipped_organisations,
+        }
+
+    @classmethod
+    def from_params(cls, params: dict) -> "RunTally":
+        """The run so far: its issuing step and the deliveries recorded, in invoice order."""
+        issue = params.get("issue", {})
+        deliveries = params.get("deliveries", {})
+        skipped = issue.get("skipped", [])
+        tally = cls(
+            issued=issue.get("issued", 0),
+            already_invoiced=issue.get("already_invoiced", 0),
+            invoice_ids=issue.get("invoice_ids", []),
+            skipped_organisations=skipped,
+            skipped=[f"{entry['name']}: {entry['reason']}" for entry in skipped],
+        )
+        for invoice_id in tally.invoice_ids:
+            state, text = deliveries.get(str(invoice_id), (None, ""))
+            if state == EMAILED:
+                tally.emailed += 1
+            elif state == NOT_SENT:
+                tally.not_sent.append(text)
+            elif state == FAILED:
+                tally.failed.append(text)
+        return tally
 
     def outcome(self) -> dict:
         """What the job keeps of the run for its result page (JSON)."""
@@ -250,10 +288,15 @@ class RunTally:
 
 
 def invoice_run_execute(*, run_id: int) -> RunTally | None:
-    """The job of a confirmed run: for each organisation, issue, store and send its invoice.
+    """The job of a confirmed run: issue every organisation's invoice, one after the other (the
+    numbers are gapless), and queue one delivery task per invoice (``invoice_run_deliver``), so
+    the workers render and send in parallel while the issuing goes on.
 
-    Progress advances one step per organisation. Run again after a worker died, it counts from
-    the start and completes what the first attempt left; a finished run is not run again.
+    Each invoice is issued and its delivery task recorded in one transaction. The job finishes
+    when the last of its deliveries is recorded; progress is one step per organisation whose
+    invoice is delivered or that was skipped. Run again after a worker died, it issues what the
+    first attempt left and queues only the deliveries not yet recorded; a finished run is not
+    run again. Returns the issuing step's tally (the deliveries may still be under way).
     """
     run = InvoiceRun.objects.select_related("job", "started_by").filter(pk=run_id).first()
     if run is None or run.job is None or run.job.status in (JobStatus.DONE, JobStatus.FAILED):
@@ -261,7 +304,8 @@ def invoice_run_execute(*, run_id: int) -> RunTally | None:
     job = run.job
     organisation_ids = job.params["organisation_ids"]
     from_months = job.params.get("from_months", {})
-    jobs.job_start(job_id=job.pk, total=len(organisation_ids))  # a redelivered run counts anew
+    delivered = set(job.params.get("deliveries", {}))
+    jobs.job_start(job_id=job.pk, total=len(organisation_ids))
     organisations = Organisation.objects.in_bulk(organisation_ids)
     tally = RunTally()
     plan = fee_plan(year=run.year)
@@ -269,81 +313,145 @@ def invoice_run_execute(*, run_id: int) -> RunTally | None:
         for organisation_id in organisation_ids:
             organisation = organisations.get(organisation_id)
             if organisation is not None:
-                _invoice_one(
+                _issue_one(
                     run=run,
                     organisation=organisation,
                     tally=tally,
                     plan=plan,
                     from_month=from_months.get(str(organisation_id)),
+                    delivered=delivered,
                 )
-            jobs.job_advance(job_id=job.pk)
+    except (OperationalError, InterfaceError):
+        raise  # the database went away: the task retries the run on a new connection
     except Exception as error:
-        _keep_outcome(job, run, tally)
-        jobs.job_fail(job_id=job.pk, message=f"{tally.summary()}\n{error}")
+        _record(job_id=job.pk, run=run, issue=tally.issue_record(), failure=str(error))
         raise
-    _keep_outcome(job, run, tally)
-    jobs.job_finish(job_id=job.pk, message=tally.summary())
+    _record(job_id=job.pk, run=run, issue=tally.issue_record())
     return tally
 
 
-def _keep_outcome(job: Job, run: InvoiceRun, tally: RunTally) -> None:
-    """Keep what the run made and skipped in the job, with links to the run's result page
-    for the job's page (``params["links"]``: label and URL, in the order to show)."""
-    url = reverse("billing:run_detail", kwargs={"pk": run.pk})
-    count = len(tally.invoice_ids)
-    label = ngettext("The %(n)s invoice of this run", "The %(n)s invoices of this run", count)
-    links = [{"label": label % {"n": count}, "url": f"{url}#invoices"}]
-    if tally.skipped_organisations or tally.not_sent or tally.failed:
-        links.append({"label": _("Skipped, not sent or failed"), "url": f"{url}#skipped"})
-    Job.objects.filter(pk=job.pk).update(
-        params={**job.params, "outcome": tally.outcome(), "links": links}
-    )
-
-
-def _invoice_one(
+def _issue_one(
     *,
     run: InvoiceRun,
     organisation: Organisation,
     tally: RunTally,
     plan: FeePlan,
     from_month: int | None,
+    delivered: set[str],
 ) -> None:
-    try:
-        invoice = fee_invoice_issue(
-            organisation=organisation,
-            year=run.year,
-            issued_by=run.started_by,
-            plan=plan,
-            from_month=from_month,
-        )
-    except ValidationError as error:
-        existing = existing_fee_invoice(organisation=organisation, year=run.year)
-        if existing is None:  # no longer billable (membership ended, group changed)
-            reason = " ".join(error.messages)
-            tally.skipped.append(f"{organisation}: {reason}")
-            tally.skipped_organisations.append(
-                {"organisation_id": organisation.pk, "name": organisation.name, "reason": reason}
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                invoice = fee_invoice_issue(
+                    organisation=organisation,
+                    year=run.year,
+                    issued_by=run.started_by,
+                    plan=plan,
+                    from_month=from_month,
+                )
+        except ValidationError as error:
+            existing = existing_fee_invoice(organisation=organisation, year=run.year)
+            if existing is None:  # no longer billable (membership ended, group changed)
+                tally.skipped_organisations.append(
+                    {
+                        "organisation_id": organisation.pk,
+                        "name": organisation.name,
+                        "reason": " ".join(error.messages),
+                    }
+                )
+                return
+            invoice = existing
+            tally.already_invoiced += 1
+        else:
+            tally.issued += 1
+        tally.invoice_ids.append(invoice.pk)
+        if str(invoice.pk) not in delivered:
+            enqueue_after_commit(
+                tasks.deliver_invoice, for_job=run.job, invoice_id=invoice.pk, run_id=run.pk
             )
-            return
-        invoice = existing
-        tally.already_invoiced += 1
-    else:
-        tally.issued += 1
-    tally.invoice_ids.append(invoice.pk)
+
+
+def invoice_run_deliver(*, run_id: int, invoice_id: int) -> None:
+    """One delivery of a run: store the invoice's PDF and EHF and queue its e-mail
+    (``invoice_deliver``), then record the result in the run's job.
+
+    Nobody to send to is recorded as not sent, and a rendering or storage error as failed: the
+    invoice stays issued, the summary names it, and staff send it from the invoice list. A lost
+    database connection is raised, so the task retries. A delivery already recorded (a
+    redelivered task) does nothing. The "sent" status follows later from the outbox
+    (``invoices_sync_sent_status``, run by beat).
+    """
+    run = InvoiceRun.objects.select_related("job").filter(pk=run_id).first()
+    invoice = Invoice.objects.select_related("organisation").filter(pk=invoice_id).first()
+    if run is None or run.job is None or invoice is None:
+        return
+    if run.job.status != JobStatus.RUNNING or str(invoice_id) in run.job.params.get(
+        "deliveries", {}
+    ):
+        return
+    label = f"{invoice}, {invoice.organisation}"
     try:
         invoice_deliver(invoice=invoice)
     except ValidationError as error:  # nobody to send it to; staff resend after fixing that
-        tally.not_sent.append(f"{invoice}, {organisation}: {' '.join(error.messages)}")
-        return
+        result = [NOT_SENT, f"{label}: {' '.join(error.messages)}"]
     except (OperationalError, InterfaceError):
-        raise  # the database went away: the task retries the run on a new connection
+        raise  # the database went away: the task retries on a new connection
     except Exception as error:
-        # One invoice whose rendering or storage fails must not stop the others: it stays
-        # issued, the summary names it, and staff send it from the invoice list.
         logger.exception("Invoice %s of run %s could not be delivered", invoice.pk, run.pk)
-        tally.failed.append(f"{invoice}, {organisation}: {error}")
-        return
-    tally.emailed += 1
+        result = [FAILED, f"{label}: {error}"]
+    else:
+        result = [EMAILED, ""]
+    if run.job_id is not None:
+        _record(job_id=run.job_id, run=run, delivery=(invoice_id, result))
+
+
+def _record(
+    *,
+    job_id: int,
+    run: InvoiceRun,
+    issue: dict | None = None,
+    delivery: tuple[int, list] | None = None,
+    failure: str | None = None,
+) -> None:
+    """Record the issuing step or one delivery in the job, under the job's row lock, so the
+    issuing task and the delivery tasks of several workers never overwrite each other. The
+    progress is counted from what is recorded (a redelivered task counts nothing twice); the
+    record that completes the run finishes the job, with its outcome and summary."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
+            return
+        params = job.params
+        deliveries = params.setdefault("deliveries", {})
+        if issue is not None:
+            params["issue"] = issue
+        if delivery is not None:
+            deliveries.setdefault(str(delivery[0]), delivery[1])
+        tally = RunTally.from_params(params)
+        job.done = min(job.total, len(tally.skipped_organisations) + len(deliveries))
+        complete = failure is None and (
+            "issue" in params and all(str(pk) in deliveries for pk in tally.invoice_ids)
+        )
+        if complete or failure is not None:
+            params["outcome"] = tally.outcome()
+            params["links"] = _links(run, tally)
+        job.save(update_fields=["params", "done"])
+        if failure is not None:
+            jobs.job_fail(job_id=job_id, message=f"{tally.summary()}\n{failure}")
+        elif complete:
+            jobs.job_finish(job_id=job_id, message=tally.summary())
+
+
+def _links(run: InvoiceRun, tally: RunTally) -> list[dict]:
+    """Links to the run's result page for the job's page (``params["links"]``: label and URL,
+    in the order to show)."""
+    url = reverse("billing:run_detail", kwargs={"pk": run.pk})
+    count = len(tally.invoice_ids)
+    label = ngettext("The %(n)s invoice of this run", "The %(n)s invoices of this run", count)
+    links = [{"label": label % {"n": count}, "url": f"{url}#invoices"}]
+    if tally.skipped_organisations or tally.not_sent or tally.failed:
+        links.append({"label": _("Skipped, not sent or failed"), "url": f"{url}#skipped"})
+    return links
 
 
 def fee_invoice_issue_single(

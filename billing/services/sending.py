@@ -8,8 +8,8 @@ Every send request has its own outbox key, ``invoice:<pk>:send:<n>``: the first 
 An invoice becomes SENT when its e-mail has been delivered, not when it is queued. The outbox
 knows nothing about invoices and gets no callback (no signals in the core flow): instead
 ``invoices_sync_sent_status`` reads which invoice e-mails the outbox has delivered and marks
-those invoices. The invoice run calls it after each invoice (in-process delivery is done by
-then), and beat calls it every minute for e-mails delivered later by a worker.
+those invoices. Beat calls it every minute (``billing.sync_invoice_sent_status``); a delivery
+does not, as its e-mail is usually still on its way then.
 
 An invoice's e-mails are the outbox rows about it (``OutboundEmail.about``); payment reminders
 are about their ``PaymentReminder``, so they are not send requests of the invoice.
@@ -75,15 +75,18 @@ def invoice_send(*, invoice: Invoice, request_number: int = 1) -> OutboundEmail:
     language = invoice.language or settings.LANGUAGE_CODE
     with translation.override(language):
         attachments = _attachments(invoice)
-    email, _created = mail_queue(
-        key=invoice_email_key(invoice.pk, request_number),
-        recipients=recipients,
-        template="billing/email/invoice",
-        context={"invoice": invoice},
-        attachments=attachments,
-        about=invoice,
-        language=language,
-    )
+    # The outbox row and its send task commit together: a worker dying in between must not
+    # leave a queued e-mail that only the outbox's lost-task sweep would find, minutes later.
+    with transaction.atomic():
+        email, _created = mail_queue(
+            key=invoice_email_key(invoice.pk, request_number),
+            recipients=recipients,
+            template="billing/email/invoice",
+            context={"invoice": invoice},
+            attachments=attachments,
+            about=invoice,
+            language=language,
+        )
     return email
 
 
@@ -92,12 +95,11 @@ def invoice_deliver(*, invoice: Invoice) -> OutboundEmail:
     (once): what a run does for each invoice and ``credit_note_issue`` queues after commit.
 
     Safe to repeat: a redelivered task or a second run finds both done and changes nothing.
+    The invoice becomes SENT once the e-mail is delivered (``invoices_sync_sent_status``).
     """
     if not (invoice.pdf and invoice.ehf):
         invoice = invoice_store_documents(invoice=invoice)
-    email = invoice_send(invoice=invoice, request_number=1)
-    invoices_sync_sent_status(invoice_ids=[invoice.pk])
-    return email
+    return invoice_send(invoice=invoice, request_number=1)
 
 
 def invoice_send_requests(*, invoice: Invoice) -> list[OutboundEmail]:

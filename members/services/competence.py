@@ -10,6 +10,7 @@ from members.models import (
     Organisation,
     ValueChainSegment,
 )
+from portal.page_cache import COMPETENCE, page_cache_bump
 
 
 def competence_save(
@@ -30,8 +31,10 @@ def competence_save(
     competence.segment = segment
     competence.full_clean()
     competence.save()
+    page_cache_bump(COMPETENCE)
     return competence
 
 
 def competence_delete(*, competence: Competence) -> None:
     competence.delete()
+    page_cache_bump(COMPETENCE)

@@ -13,6 +13,7 @@ from members.models import (
     ParticipantType,
 )
 from members.services.organisations import _lock_organisation
+from portal.page_cache import COMPETENCE, DIRECTORY, page_cache_bump
 
 
 def membership_start(
@@ -35,13 +36,15 @@ def membership_start(
                 _("A new membership period must start after the previous one ended (%(date)s).")
                 % {"date": last.end_date.isoformat()}
             )
-        return Membership.objects.create(
+        membership = Membership.objects.create(
             organisation=organisation,
             participant_type=participant_type,
             status=MembershipStatus.ACTIVE,
             start_date=start_date,
             note=note,
         )
+        page_cache_bump(DIRECTORY, COMPETENCE)
+        return membership
 
 
 def membership_change_type(
@@ -72,13 +75,15 @@ def membership_change_type(
         current.end_date = effective_date - datetime.timedelta(days=1)
         current.status = MembershipStatus.ENDED
         current.save(update_fields=["end_date", "status"])
-        return Membership.objects.create(
+        membership = Membership.objects.create(
             organisation=organisation,
             participant_type=participant_type,
             status=MembershipStatus.ACTIVE,
             start_date=effective_date,
             note=note,
         )
+        page_cache_bump(DIRECTORY, COMPETENCE)
+        return membership
 
 
 def membership_end(
@@ -97,6 +102,7 @@ def membership_end(
         if note:
             current.note = note
         current.save(update_fields=["end_date", "status", "note"])
+        page_cache_bump(DIRECTORY, COMPETENCE)
         return current
 
 

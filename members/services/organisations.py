@@ -15,6 +15,7 @@ from members.models import (
     ValueChainSegment,
 )
 from members.validators import validate_invoice_data
+from portal.page_cache import COMPETENCE, DIRECTORY, page_cache_bump
 
 PROFILE_FIELDS = (
     "name",
@@ -80,6 +81,7 @@ def organisation_update_profile(
         organisation.save()
         if segments is not None:
             organisation.segments.set(segments)
+        page_cache_bump(DIRECTORY, COMPETENCE)
     return organisation
 
 

@@ -13,14 +13,18 @@ from members import selectors, services
 from members.filters import CompetenceFilter
 from members.forms import CompetenceForm
 from members.models import CompetenceKind
+from portal import page_cache
 from portal.list_views import FilteredListMixin
 from portal.permissions import MembersOnlyMixin, OrganisationPermissionMixin
 from portal.service_errors import add_service_error
 
 
-class CompetenceListView(MembersOnlyMixin, FilteredListMixin, ListView):
+class CompetenceListView(
+    MembersOnlyMixin, page_cache.CachedFirstPageMixin, FilteredListMixin, ListView
+):
     """Offers and needs grouped by area, a page at a time (a large network has thousands)."""
 
+    page_cache_name = page_cache.COMPETENCE
     template_name = "members/competence_list.html"
     context_object_name = "entries"
     paginate_by = 100

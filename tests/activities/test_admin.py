@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,7 +101,7 @@ def test_export_action_gives_the_selected_entries_as_csv(staff_client):
         organisation=organisation, person=person, activity=activity, date=YESTERDAY, hours=2
     )
     response = run_action(staff_client, HourEntry, "export_csv", [entry])
-    lines = list(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))
+    lines = list(csv.reader(io.StringIO(response.getvalue().decode()), delimiter=";"))
     assert lines[0][:4] == ["date", "email", "activity_id", "hours"]
     assert lines[1][:4] == [YESTERDAY.isoformat(), "ola@celle.no", str(activity.pk), "2.00"]
     assert lines[1][-1] == "Celleverket AS"
@@ -133,7 +134,11 @@ def test_hour_entry_changelist_query_count_does_not_grow(
         )
     ReportingPeriodFactory()
     url = reverse("admin:activities_hourentry_changelist")
-    with django_assert_num_queries(11):
+    # No count of the whole table besides the filtered one, no total unless filtered, no list
+    # of every organisation for the filter (it searches as you type), and the years from the
+    # first and last date instead of a date hierarchy over every entry. On PostgreSQL the
+    # table's statistics are read first (a small table is then counted as well).
+    with django_assert_num_queries(7 + (connection.vendor == "postgresql")):
         assert staff_client.get(url).status_code == 200
 
 

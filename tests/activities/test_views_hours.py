@@ -226,10 +226,10 @@ def test_hour_list_query_count_does_not_grow_with_entries(
         )
     client.force_login(admin)
     query = {"activity": activity.pk, "person": admin.pk, "date_from": "2020-01-01"}
-    # session, user, organisation with role, chosen activity, chosen person, count, page,
-    # total, periods with hours, their confirmations, people over the limit, statement years,
-    # nav, filter choices (periods, activities, people)
-    with django_assert_num_queries(16):
+    # session, user, organisation with role, chosen activity, chosen person, totals (also the
+    # paginator's count), page, periods with hours, their confirmations, people over the limit,
+    # statement years (first and last date), nav, filter choices (periods, activities, people)
+    with django_assert_num_queries(15):
         response = client.get(_url("hour_list", organisation), query)
     assert response.status_code == 200
 

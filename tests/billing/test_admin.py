@@ -281,7 +281,7 @@ def test_export_of_the_selected_invoices_is_a_csv_download(staff_client):
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="accounting.csv"'
-    assert invoice.kid in response.content.decode()
+    assert invoice.kid in response.getvalue().decode()
 
 
 # --- Accounting export page -------------------------------------------------------------------
@@ -306,7 +306,7 @@ def test_the_accounting_export_asks_for_a_period_then_downloads_it(
     assert download["Content-Disposition"] == (
         'attachment; filename="accounting-2026-01-01-2026-01-31.csv"'
     )
-    assert invoice.kid in download.content.decode()
+    assert invoice.kid in download.getvalue().decode()
 
 
 def test_the_accounting_export_refuses_a_period_that_ends_before_it_starts(staff_client):

@@ -212,6 +212,8 @@ def test_delivering_twice_stores_and_sends_once(
     assert (invoice.pdf.name, invoice.ehf.name) == stored
     assert len(smtp_server.inbox.wait_for(1)) == 1
     assert OutboundEmail.objects.count() == 1
+    assert tasks.sync_invoice_sent_status.delay().get() == 1  # beat marks it sent
+    invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.SENT
 
 
