@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -200,13 +199,14 @@ def test_before_the_roll_is_frozen_the_standing_is_derived_from_the_membership_h
     assert "Not a core company on the record date: observer" in page_text(response)
 
 
-def test_a_closed_poll_shows_its_result_and_the_sentence_of_why(w):
+def test_a_closed_poll_shows_its_result_and_the_sentence_of_why(w, client_nb):
     meeting = held_meeting(year=2026)
     response = logged_in(w.voter_member).get(detail(meeting))
     content = page_text(response)
     # In the reader's language (the minutes keep the Norwegian sentence stored at close).
     assert "Adopted with 2 of 3 votes cast; required: two thirds." in content
-    nb_content = page_text(logged_in_nb(w.voter_member).get(detail(meeting)))
+    client_nb.force_login(w.voter_member)
+    nb_content = page_text(client_nb.get(detail(meeting)))
     assert "Vedtatt med 2 av 3 avgitte stemmer; krav: to tredjedels flertall." in nb_content
     assert "Kari Nordmann" in content
     assert "by draw" in content
@@ -278,10 +278,3 @@ def test_a_document_downloads_for_members_and_another_meetings_document_is_a_404
     other = held_meeting(year=2026)
     wrong = reverse("meetings:document", kwargs={"year": other.year, "document_pk": document.pk})
     assert logged_in(w.voter_member).get(wrong).status_code == 404
-
-
-def logged_in_nb(user):
-    """A browser with no language preference (Norwegian, the default), signed in as ``user``."""
-    client = Client()
-    client.force_login(user)
-    return client
